@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What a vCPU owns of the CPU: registers saved on every trap and on every switch. */
+#ifndef ARCH_CONTEXT_H
+#define ARCH_CONTEXT_H
+
+/* Offsets used by vectors.S */
+#define REGS_X0 0
+#define REGS_PC (31 * 8)
+#define REGS_PSTATE (32 * 8)
+#define REGS_SIZE (33 * 8)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* Saved by the exception entry on every trap from the guest. */
+struct arch_regs {
+	uint64_t x[31];
+	uint64_t pc;		/* ELR_EL2 */
+	uint64_t pstate;	/* SPSR_EL2 */
+};
+
+/* EL1/EL0 state a guest can observe, saved and restored on a vCPU switch. */
+struct arch_sysregs {
+	uint64_t sctlr_el1, actlr_el1, cpacr_el1, csselr_el1;
+	uint64_t ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, amair_el1;
+	uint64_t vbar_el1, contextidr_el1;
+	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1;
+	uint64_t sp_el0, sp_el1, elr_el1, spsr_el1;
+	uint64_t esr_el1, far_el1, afsr0_el1, afsr1_el1, par_el1;
+	uint64_t mdscr_el1, cntkctl_el1;
+	uint64_t cntv_ctl_el0, cntv_cval_el0;
+};
+
+struct arch_fpregs {
+	uint64_t q[64];		/* q0-q31, two halves each */
+	uint64_t fpsr, fpcr;
+};
+
+struct arch_vcpu {
+	struct arch_sysregs sys;
+	struct arch_fpregs fp;
+	uint64_t vmpidr;
+	uint64_t vttbr;
+	uint64_t cntvoff;
+};
+
+struct vcpu;
+/* Set a vCPU to its architectural reset state, about to run at entry with x0 = arg. */
+void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
+/* Move the CPU from prev's EL1 state to next's (prev may be NULL). */
+void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next);
+/* Has the vCPU's own virtual timer fired?  Its deadline in physical counter ticks. */
+int arch_vcpu_vtimer_deadline(const struct vcpu *vcpu, uint64_t *deadline);
+void arch_fp_save(struct arch_fpregs *fp);
+void arch_fp_restore(const struct arch_fpregs *fp);
+#endif
+#endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Per-CPU architecture bring-up, called by core/main.c. */
+#ifndef ARCH_SETUP_H
+#define ARCH_SETUP_H
+
+#include <stdint.h>
+
+struct pcpu;
+
+/* PSCI CPU_ON entry point of secondary CPUs (head.S), context id = CPU index. */
+extern char secondary_entry[];
+
+/* Turn on EL2 translation with the generated tables (MMU off on entry). */
+void arch_mmu_enable(void);
+/* Trap configuration, stage 2 and timers of this CPU. */
+void arch_cpu_setup(struct pcpu *p);
+/* MPIDR of physical CPU n. */
+uint64_t arch_cpu_mpidr(uint32_t cpu);
+
+#endif

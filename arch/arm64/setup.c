@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <arch/cpu.h>
+#include <arch/setup.h>
+#include <arch/sysreg.h>
+#include <phidias/config.h>
+#include <phidias/pcpu.h>
+
+/* TCR_EL2 / VTCR_EL2 fields (Arm ARM D13.2.131, D13.2.146) */
+#define TCR_T0SZ (64u - PHIDIAS_PT_VA_BITS)
+#define TCR_IRGN0_WBWA (1ul << 8)
+#define TCR_ORGN0_WBWA (1ul << 10)
+#define TCR_SH0_INNER (3ul << 12)
+#define TCR_PS_SHIFT 16
+#define TCR_EL2_RES1 ((1ul << 31) | (1ul << 23))
+#define VTCR_SL0_LEVEL1 (1ul << 6)
+#define VTCR_RES1 (1ul << 31)
+#define CPTR_EL2_RES1 0x33fful
+
+static uint64_t pa_range(void)
+{
+	uint64_t r = sysreg_read(id_aa64mmfr0_el1) & 0xf;
+
+	return r > 5 ? 5 : r;	/* 48 bits is as far as 4 KiB tables with level 0 go */
+}
+
+void arch_mmu_enable(void)
+{
+	uint64_t tcr = TCR_T0SZ | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+		       (pa_range() << TCR_PS_SHIFT) | TCR_EL2_RES1;
+
+	sysreg_write(mair_el2, PHIDIAS_MAIR_VALUE);
+	sysreg_write(tcr_el2, tcr);
+	sysreg_write(ttbr0_el2, phidias_config.el2_root);
+	isb();
+	__asm__ volatile("tlbi alle2" ::: "memory");
+	dsb_sy();
+	isb();
+	sysreg_write(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C |
+				SCTLR_EL2_SA | SCTLR_EL2_I);
+	isb();
+}
+
+void arch_cpu_setup(struct pcpu *p)
+{
+	uint64_t vtcr = TCR_T0SZ | VTCR_SL0_LEVEL1 | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
+			TCR_SH0_INNER | (pa_range() << TCR_PS_SHIFT) | VTCR_RES1;
+
+	sysreg_write(tpidr_el2, p);
+	sysreg_write(vtcr_el2, vtcr);
+	sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |
+			      HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC |
+			      HCR_RW);
+	/* FP/SIMD not trapped: guests use it, switches save it. */
+	sysreg_write(cptr_el2, CPTR_EL2_RES1);
+	/* EL1 reads the physical counter; the EL1 physical timer traps (docs). */
+	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	sysreg_write(cnthp_ctl_el2, 0);
+	/* Guests see all PMU counters the CPU has, and their own MIDR. */
+	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> 11) & 0x1f);
+	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+	__asm__ volatile("tlbi alle1\n dsb ish" ::: "memory");
+	isb();
+}
+
+uint64_t arch_cpu_mpidr(uint32_t cpu)
+{
+	/* QEMU virt numbers CPUs linearly in Aff0, eight per cluster. */
+	return (cpu % 8) | ((uint64_t)(cpu / 8) << 8);
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * EL2 exception vectors (Arm ARM D1.10.2).  Exceptions from a guest save
+ * its general registers into the current vCPU (pcpu->current at offset 0
+ * of the struct TPIDR_EL2 points to), call C, and leave through
+ * arch_enter_guest, which restores whatever vCPU is current by then.
+ * The hypervisor itself runs with interrupts masked.
+ */
+#include <arch/context.h>
+
+.macro ventry target
+	.balign 128
+	b	\target
+.endm
+
+.macro save_guest
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0]
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+	stp	x18, x19, [x0, #144]
+	stp	x20, x21, [x0, #160]
+	stp	x22, x23, [x0, #176]
+	stp	x24, x25, [x0, #192]
+	stp	x26, x27, [x0, #208]
+	stp	x28, x29, [x0, #224]
+	str	x30, [x0, #240]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #REGS_X0]
+	mrs	x1, elr_el2
+	mrs	x2, spsr_el2
+	stp	x1, x2, [x0, #REGS_PC]
+.endm
+
+	.text
+	.balign 2048
+	.global vectors
+vectors:
+	ventry	hyp_sync		/* current EL, SP_EL0 */
+	ventry	hyp_irq
+	ventry	hyp_fiq
+	ventry	hyp_serror
+	ventry	hyp_sync		/* current EL, SP_ELx */
+	ventry	hyp_irq
+	ventry	hyp_fiq
+	ventry	hyp_serror
+	ventry	guest_sync		/* lower EL, AArch64 */
+	ventry	guest_irq
+	ventry	guest_fiq
+	ventry	guest_serror
+	ventry	guest_aarch32		/* lower EL, AArch32 */
+	ventry	guest_aarch32
+	ventry	guest_aarch32
+	ventry	guest_aarch32
+
+guest_sync:
+	save_guest
+	bl	arch_trap_sync
+	b	arch_enter_guest
+
+guest_irq:
+	save_guest
+	bl	arch_trap_irq
+	b	arch_enter_guest
+
+guest_fiq:
+	save_guest
+	mov	x0, #1
+	bl	arch_trap_unexpected
+	b	arch_enter_guest
+
+guest_serror:
+	save_guest
+	mov	x0, #2
+	bl	arch_trap_unexpected
+	b	arch_enter_guest
+
+guest_aarch32:
+	save_guest
+	mov	x0, #3
+	bl	arch_trap_unexpected
+	b	arch_enter_guest
+
+hyp_sync:
+	mov	x0, #0
+	b	1f
+hyp_irq:
+	mov	x0, #1
+	b	1f
+hyp_fiq:
+	mov	x0, #2
+	b	1f
+hyp_serror:
+	mov	x0, #3
+1:	mrs	x1, esr_el2
+	mrs	x2, elr_el2
+	mrs	x3, far_el2
+	bl	arch_hyp_exception
+	b	arch_halt
+
+	.global arch_enter_guest
+arch_enter_guest:
+	mrs	x0, tpidr_el2
+	ldr	x1, [x0, #8]			/* pcpu->stack_top */
+	mov	sp, x1
+	ldr	x0, [x0]			/* pcpu->current */
+	ldp	x1, x2, [x0, #REGS_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #16]
+	ldp	x4, x5, [x0, #32]
+	ldp	x6, x7, [x0, #48]
+	ldp	x8, x9, [x0, #64]
+	ldp	x10, x11, [x0, #80]
+	ldp	x12, x13, [x0, #96]
+	ldp	x14, x15, [x0, #112]
+	ldp	x16, x17, [x0, #128]
+	ldp	x18, x19, [x0, #144]
+	ldp	x20, x21, [x0, #160]
+	ldp	x22, x23, [x0, #176]
+	ldp	x24, x25, [x0, #192]
+	ldp	x26, x27, [x0, #208]
+	ldp	x28, x29, [x0, #224]
+	ldr	x30, [x0, #240]
+	ldp	x0, x1, [x0, #REGS_X0]
+	eret
+	dsb	nsh
+	isb

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef PHIDIAS_PCPU_H
+#define PHIDIAS_PCPU_H
+
+#include <stdint.h>
+#include <arch/cpu.h>
+#include <arch/spinlock.h>
+#include <phidias/events.h>
+
+struct vcpu;
+
+struct pcpu {
+	struct vcpu *current;	/* offset 0: the exception entry reads it */
+	uint64_t stack_top;	/* offset 8: reset on every entry to a guest */
+	uint32_t id;
+	uint32_t online;
+	const struct phidias_pcpu_config *cfg;
+	uint32_t rr_index;	/* position of current in cfg->vcpus */
+	uint32_t need_resched;
+	struct event slice_end;
+	struct event *events;	/* ordered timer events */
+	spinlock_t lock;	/* vCPU state changes from other CPUs */
+};
+
+extern struct pcpu pcpus[];
+
+#endif

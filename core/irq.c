@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Physical interrupts: all of them belong to the hypervisor for now. */
+#include <drivers/gicv2.h>
+#include <drivers/pl011.h>
+#include <phidias/config.h>
+#include <phidias/console.h>
+#include <phidias/events.h>
+#include <phidias/irq.h>
+#include <phidias/log.h>
+#include <phidias/pcpu.h>
+#include <phidias/xcore.h>
+
+void irq_init_cpu(void)
+{
+	const struct phidias_platform_config *plat = &phidias_config.plat;
+
+	gic_init_cpu();
+	gic_enable_irq(XCORE_SGI, 0);
+	gic_enable_irq(plat->hyp_timer_irq, 0);
+	if (this_pcpu()->id == 0) {
+		gic_enable_irq(plat->uart_irq, 0);
+		pl011_enable_rx_irq();
+	}
+}
+
+void irq_handle(void)
+{
+	const struct phidias_platform_config *plat = &phidias_config.plat;
+	uint32_t iar, irq;
+
+	while ((irq = gic_ack(&iar)) != GIC_SPURIOUS) {
+		if (irq == plat->hyp_timer_irq)
+			events_run();
+		else if (irq == XCORE_SGI)
+			xcore_irq();
+		else if (irq == plat->uart_irq)
+			console_irq();
+		else
+			log_info("CPU %u: unexpected interrupt %u", this_pcpu()->id, irq);
+		gic_eoi(iar);
+	}
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <phidias_gen.h>
+#include <arch/cpu.h>
+#include <emul/emul.h>
+#include <phidias/console.h>
+#include <phidias/log.h>
+#include <phidias/pcpu.h>
+#include <phidias/vcpu.h>
+#include <phidias/vm.h>
+#include <phidias/xcore.h>
+
+struct vm vms[PHIDIAS_NR_VMS];
+struct vcpu vcpus[PHIDIAS_NR_VCPUS];
+static uint32_t vms_running;
+
+const char *vm_name(const struct vm *vm)
+{
+	return vm->cfg->name;
+}
+
+/* Scrub the VM's RAM and copy its images in, from the pristine blobs. */
+static void vm_load(const struct vm *vm)
+{
+	const struct phidias_vm_config *cfg = vm->cfg;
+
+	for (uint32_t i = 0; i < cfg->nr_mem; i++)
+		if (cfg->mem[i].kind == PHIDIAS_MEM_RAM)
+			arch_zero_guest(cfg->mem[i].pa, cfg->mem[i].size);
+	for (uint32_t i = 0; i < cfg->nr_blobs; i++)
+		arch_memcpy_to_guest(cfg->blobs[i].dst_pa, cfg->blobs[i].src,
+				     cfg->blobs[i].size);
+}
+
+void vm_init_all(void)
+{
+	for (uint32_t i = 0; i < PHIDIAS_NR_VMS; i++) {
+		struct vm *vm = &vms[i];
+		const struct phidias_vm_config *cfg = &phidias_config.vms[i];
+
+		vm->cfg = cfg;
+		vm->vcpus = &vcpus[cfg->first_vcpu];
+		vm->state = VM_RUNNING;
+		vm_load(vm);
+		if (emul_init_vm(vm) < 0)
+			panic("VM '%s': cannot set up its emulated devices", cfg->name);
+		/* The VM's virtual counter starts at 0 when it starts. */
+		vm->cntvoff = arch_counter();
+		for (uint32_t j = 0; j < cfg->nr_vcpus; j++) {
+			struct vcpu *v = &vm->vcpus[j];
+
+			v->cfg = &phidias_config.vcpus[cfg->first_vcpu + j];
+			v->vm = vm;
+			v->pcpu = &pcpus[v->cfg->pcpu];
+			v->id = cfg->first_vcpu + j;
+			v->arch.vmpidr = v->cfg->vmpidr;
+			v->arch.vttbr = ((uint64_t)cfg->vmid << 48) | cfg->s2_root;
+			v->arch.cntvoff = vm->cntvoff;
+			arch_vcpu_reset(v, cfg->entry, cfg->boot_arg);
+			v->state = j == 0 ? VCPU_RUNNABLE : VCPU_OFF;
+		}
+		vms_running++;
+	}
+}
+
+void vm_stop(struct vm *vm, const char *why)
+{
+	uint32_t expected = VM_RUNNING;
+
+	if (!__atomic_compare_exchange_n(&vm->state, &expected, VM_STOPPED, 0,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
+	for (uint32_t j = 0; j < vm->cfg->nr_vcpus; j++) {
+		struct vcpu *v = &vm->vcpus[j];
+
+		spin_lock(&v->pcpu->lock);
+		v->state = VCPU_STOPPED;
+		spin_unlock(&v->pcpu->lock);
+		xcore_kick(v->pcpu->id);
+	}
+	console_vm_flush(vm);
+	log_info("VM '%s' %s", vm->cfg->name, why);
+	if (__atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0) {
+		log_info("all VMs stopped, powering off");
+		arch_psci_system_off();
+	}
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* GICv2 architecture specification (ARM IHI 0048B), chapter 4. */
+#include <drivers/gicv2.h>
+
+#define GICD_CTLR 0x000
+#define GICD_TYPER 0x004
+#define GICD_ISENABLER 0x100
+#define GICD_ICENABLER 0x180
+#define GICD_ICPENDR 0x280
+#define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICD_ICFGR 0xc00
+#define GICD_SGIR 0xf00
+
+#define GICC_CTLR 0x000
+#define GICC_PMR 0x004
+#define GICC_BPR 0x008
+#define GICC_IAR 0x00c
+#define GICC_EOIR 0x010
+
+#define HYP_PRIORITY 0xa0
+
+static volatile uint8_t *gicd, *gicc;
+static uint32_t nr_irqs;
+
+static inline void d_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gicd + off) = v; }
+static inline uint32_t d_read32(uint32_t off) { return *(volatile uint32_t *)(gicd + off); }
+static inline void c_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gicc + off) = v; }
+static inline uint32_t c_read32(uint32_t off) { return *(volatile uint32_t *)(gicc + off); }
+
+void gic_init_dist(uint64_t d, uint64_t c)
+{
+	gicd = (volatile uint8_t *)d;
+	gicc = (volatile uint8_t *)c;
+	nr_irqs = 32 * ((d_read32(GICD_TYPER) & 0x1f) + 1);
+	if (nr_irqs > 1020)
+		nr_irqs = 1020;
+
+	d_write32(GICD_CTLR, 0);
+	for (uint32_t i = 32; i < nr_irqs; i += 32) {
+		d_write32(GICD_ICENABLER + i / 8, 0xffffffff);
+		d_write32(GICD_ICPENDR + i / 8, 0xffffffff);
+	}
+	for (uint32_t i = 32; i < nr_irqs; i += 4)
+		d_write32(GICD_IPRIORITYR + i, HYP_PRIORITY * 0x01010101u);
+	/* Group 0 and group 1 both forwarded (only one exists without security extensions). */
+	d_write32(GICD_CTLR, 3);
+}
+
+void gic_init_cpu(void)
+{
+	/* Banked SGI/PPI state of this CPU. */
+	d_write32(GICD_ICENABLER, 0xffffffff);
+	d_write32(GICD_ICPENDR, 0xffffffff);
+	for (uint32_t i = 0; i < 32; i += 4)
+		d_write32(GICD_IPRIORITYR + i, HYP_PRIORITY * 0x01010101u);
+	c_write32(GICC_PMR, 0xff);
+	c_write32(GICC_BPR, 0);
+	c_write32(GICC_CTLR, 3);
+}
+
+void gic_enable_irq(uint32_t irq, uint32_t target_cpu)
+{
+	if (irq >= 32) {
+		volatile uint8_t *t = gicd + GICD_ITARGETSR + irq;
+
+		*t = (uint8_t)(1u << target_cpu);
+	}
+	d_write32(GICD_ISENABLER + (irq / 32) * 4, 1u << (irq % 32));
+}
+
+uint32_t gic_ack(uint32_t *iar)
+{
+	*iar = c_read32(GICC_IAR);
+	return *iar & 0x3ff;
+}
+
+void gic_eoi(uint32_t iar)
+{
+	c_write32(GICC_EOIR, iar);
+}
+
+void gic_send_sgi(uint32_t sgi, uint32_t target_cpu)
+{
+	__asm__ volatile("dsb ishst" ::: "memory");
+	d_write32(GICD_SGIR, (1u << (16 + target_cpu)) | sgi);
+}
+
+uint32_t gic_nr_irqs(void)
+{
+	return nr_irqs;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <emul/emul.h>
+#include <emul/vpl011.h>
+#include <phidias/errno.h>
+#include <phidias/log.h>
+#include <phidias/vm.h>
+
+int emul_init_vm(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->cfg->nr_devs; i++) {
+		const struct phidias_emul_dev *dev = &vm->cfg->devs[i];
+		int ret;
+
+		switch (dev->type) {
+		case PHIDIAS_EMUL_PL011:
+			ret = vpl011_init(vm, dev);
+			break;
+		default:
+			log_info("VM '%s': unknown emulated device type %u",
+				 vm->cfg->name, dev->type);
+			ret = -ENODEV;
+			break;
+		}
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}

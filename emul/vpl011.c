@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Emulated PL011 (ARM DDI 0183): the subset Linux's amba-pl011 driver and
+ * simple polled drivers use.  Transmit goes straight to the console
+ * multiplexer, so the TX FIFO is always empty; receive is a FIFO filled
+ * by the multiplexer while the VM has the console focus.
+ *
+ * The interrupt state (RIS/MIS) is kept exactly; the line itself reaches
+ * the guest once the vGIC exists.
+ */
+#include <phidias_gen.h>
+#include <arch/spinlock.h>
+#include <emul/vpl011.h>
+#include <phidias/console.h>
+#include <phidias/mmio.h>
+#include <phidias/vcpu.h>
+#include <phidias/vm.h>
+
+#define UARTDR 0x000
+#define UARTRSR 0x004
+#define UARTFR 0x018
+#define UARTILPR 0x020
+#define UARTIBRD 0x024
+#define UARTFBRD 0x028
+#define UARTLCR_H 0x02c
+#define UARTCR 0x030
+#define UARTIFLS 0x034
+#define UARTIMSC 0x038
+#define UARTRIS 0x03c
+#define UARTMIS 0x040
+#define UARTICR 0x044
+#define UARTDMACR 0x048
+#define UARTPERIPHID0 0xfe0
+
+#define FR_RXFE (1u << 4)
+#define FR_RXFF (1u << 6)
+#define FR_TXFE (1u << 7)
+#define INT_RX (1u << 4)
+#define INT_TX (1u << 5)
+#define INT_RT (1u << 6)
+#define INT_ALL 0x7ffu
+
+/*
+ * Larger than the hardware's 16 entries: typed input arrives in bursts
+ * that a guest polling the UART would otherwise lose.
+ */
+#define RX_FIFO 64
+
+struct vpl011 {
+	spinlock_t lock;
+	struct vm *vm;
+	uint8_t rx[RX_FIFO];
+	uint32_t rx_head, rx_count;
+	uint32_t ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
+};
+
+static struct vpl011 uarts[PHIDIAS_NR_VMS];
+
+/* PrimeCell identification of an Arm PL011 r1p5, as QEMU's model. */
+static const uint8_t id_regs[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+static void update_rx_status(struct vpl011 *u)
+{
+	if (u->rx_count)
+		u->ris |= INT_RX | INT_RT;
+	else
+		u->ris &= ~(INT_RX | INT_RT);
+}
+
+static void input(void *opaque, char c)
+{
+	struct vpl011 *u = opaque;
+
+	spin_lock(&u->lock);
+	if (u->rx_count < RX_FIFO) {
+		u->rx[(u->rx_head + u->rx_count) % RX_FIFO] = (uint8_t)c;
+		u->rx_count++;
+		update_rx_status(u);
+	}
+	spin_unlock(&u->lock);
+	/* A vCPU waiting in WFI for input gets to look. */
+	for (uint32_t i = 0; i < u->vm->cfg->nr_vcpus; i++)
+		vcpu_kick(&u->vm->vcpus[i]);
+}
+
+static uint32_t reg_read(struct vpl011 *u, uint64_t reg, int *waiting)
+{
+	uint32_t v;
+
+	switch (reg) {
+	case UARTDR:
+		if (!u->rx_count) {
+			*waiting = 1;
+			return 0;
+		}
+		v = u->rx[u->rx_head];
+		u->rx_head = (u->rx_head + 1) % RX_FIFO;
+		u->rx_count--;
+		update_rx_status(u);
+		return v;
+	case UARTRSR:
+		return 0;
+	case UARTFR:
+		if (!u->rx_count)
+			*waiting = 1;
+		return FR_TXFE | (u->rx_count ? 0 : FR_RXFE) |
+		       (u->rx_count == RX_FIFO ? FR_RXFF : 0);
+	case UARTILPR: return u->ilpr;
+	case UARTIBRD: return u->ibrd;
+	case UARTFBRD: return u->fbrd;
+	case UARTLCR_H: return u->lcr_h;
+	case UARTCR: return u->cr;
+	case UARTIFLS: return u->ifls;
+	case UARTIMSC: return u->imsc;
+	case UARTRIS: return u->ris;
+	case UARTMIS: return u->ris & u->imsc;
+	case UARTDMACR: return u->dmacr;
+	default:
+		if (reg >= UARTPERIPHID0 && reg < 0x1000)
+			return id_regs[(reg - UARTPERIPHID0) / 4];
+		return 0;	/* reserved: RAZ */
+	}
+}
+
+static void reg_write(struct vpl011 *u, uint64_t reg, uint32_t v)
+{
+	switch (reg) {
+	case UARTDR:
+		console_vm_putc(u->vm, (char)(v & 0xff));
+		/* Sent at once: the transmit interrupt is raised, as the FIFO is empty. */
+		u->ris |= INT_TX;
+		break;
+	case UARTRSR: break;	/* error clear */
+	case UARTILPR: u->ilpr = v & 0xff; break;
+	case UARTIBRD: u->ibrd = v & 0xffff; break;
+	case UARTFBRD: u->fbrd = v & 0x3f; break;
+	case UARTLCR_H: u->lcr_h = v & 0xff; break;
+	case UARTCR: u->cr = v & 0xff87; break;
+	case UARTIFLS: u->ifls = v & 0x3f; break;
+	case UARTIMSC: u->imsc = v & INT_ALL; break;
+	case UARTICR:
+		u->ris &= ~(v & INT_ALL);
+		update_rx_status(u);
+		break;
+	case UARTDMACR: u->dmacr = v & 7; break;
+	default: break;	/* read-only or reserved: WI */
+	}
+}
+
+static enum mmio_result vpl011_access(struct vcpu *vcpu, void *opaque, struct mmio_access *acc)
+{
+	struct vpl011 *u = opaque;
+	uint64_t reg = acc->offset & ~3ul;
+	unsigned shift = (unsigned)(acc->offset & 3) * 8;
+	int waiting = 0;
+
+	(void)vcpu;
+	if (acc->size > 4 || (acc->offset & (acc->size - 1)))
+		return MMIO_ERROR;
+	spin_lock(&u->lock);
+	if (acc->write) {
+		uint32_t mask = acc->size == 4 ? 0xffffffffu : ((1u << (acc->size * 8)) - 1) << shift;
+		uint32_t old = reg == UARTDR ? 0 : reg_read(u, reg, &waiting);
+
+		reg_write(u, reg, (old & ~mask) | (((uint32_t)acc->value << shift) & mask));
+	} else {
+		acc->value = reg_read(u, reg, &waiting) >> shift;
+	}
+	spin_unlock(&u->lock);
+	if (waiting)
+		console_vm_flush(u->vm);
+	return MMIO_HANDLED;
+}
+
+int vpl011_init(struct vm *vm, const struct phidias_emul_dev *dev)
+{
+	struct vpl011 *u = &uarts[vm->cfg->id];
+
+	u->vm = vm;
+	u->cr = 0x300;		/* TXE | RXE: reset value */
+	u->ifls = 0x12;
+	console_attach_input(vm, input, u);
+	return mmio_register(vm, dev->ipa, dev->size, vpl011_access, u);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * echo: read lines from the UART (ended by CR or LF; CR LF counts once) and
+ * print each as `echo: got '<line>'`.  Backspace/DEL edit the line; a line
+ * longer than the buffer is printed in pieces.  lines=<n> powers off after
+ * n lines (default: never).
+ */
+#include <bm/bm.h>
+
+#define ECHO_LINE_MAX 128
+
+int main(const void *dtb)
+{
+	char line[ECHO_LINE_MAX + 1];
+	uint64_t lines = 0, done = 0;
+	size_t len = 0;
+	char prev = 0;
+
+	(void)dtb;
+	if (bm_bootargs_get_u64(bm_bootargs(), "lines", &lines) < 0)
+		lines = 0;
+	bm_printf("echo: ready\n");
+	while (lines == 0 || done < lines) {
+		char c = bm_uart_getc_wait();
+		bool eol = c == '\r' || c == '\n';
+
+		if (c == '\n' && prev == '\r') {
+			prev = 0;
+			continue;
+		}
+		prev = c;
+		if ((c == '\b' || c == 0x7f) && len > 0) {
+			len--;
+			continue;
+		}
+		if (!eol && (unsigned char)c >= 0x20 && c != 0x7f)
+			line[len++] = c;
+		if (eol || len == ECHO_LINE_MAX) {
+			line[len] = '\0';
+			bm_printf("echo: got '%s'\n", line);
+			len = 0;
+			done++;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Error codes of the bare-metal runtime: functions that can fail return -BM_E*. */
+#ifndef BM_ERROR_H
+#define BM_ERROR_H
+
+#define BM_ENOENT	2	/* no such node, property or key */
+#define BM_ENOSPC	28	/* caller's buffer too small (result truncated) */
+#define BM_EINVAL	22	/* malformed input (device tree, number, ...) */
+#define BM_ERANGE	34	/* value does not fit */
+
+#endif /* BM_ERROR_H */

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Pass 2: turn the validated documents into the model and expand it with
+ * the platform's defaults (hypervisor CPUs, time slice). Syntax is already
+ * guaranteed by the schemas; this pass checks how often each child of a
+ * <vm> appears, which the schema leaves open so that order is free.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include <phidias/config.h>
+
+#include "schism.h"
+#include "xmldocs.h"
+
+static int is_elem(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name);
+}
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+	for (xmlNodePtr n = parent->children; n; n = n->next)
+		if (is_elem(n, name))
+			return n;
+	return NULL;
+}
+
+static char *prop(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	char *s;
+
+	if (!v)
+		return NULL;
+	s = xstrdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+/* A numeric attribute; the schema checked the syntax, this the range. */
+static uint64_t num_prop(const char *file, xmlNodePtr n, const char *name,
+			 uint64_t dflt, int *present)
+{
+	char *v = prop(n, name);
+	uint64_t x = dflt;
+
+	if (present)
+		*present = v != NULL;
+	if (v && parse_size(v, &x)) {
+		diag_error(file, xmlGetLineNo(n), "<%s %s=\"%s\">: value does "
+			   "not fit in 64 bits", (const char *)n->name, name, v);
+		x = dflt;
+	}
+	free(v);
+	return x;
+}
+
+static unsigned small_num(const char *file, xmlNodePtr n, const char *name,
+			  uint64_t v)
+{
+	if (v > 0xffffffffull) {
+		diag_error(file, xmlGetLineNo(n), "<%s %s>: %llu is too large",
+			   (const char *)n->name, name, (unsigned long long)v);
+		return 0xffffffffu;
+	}
+	return (unsigned)v;
+}
+
+static void build_platform(struct xml_docs *d, struct platform *p)
+{
+	const char *f = d->platform_file;
+	xmlNodePtr r = xmlDocGetRootElement(d->platform), n;
+	char *s;
+
+	p->file = xstrdup(f);
+	p->name = prop(r, "name");
+	n = child(r, "cpus");
+	p->max_cpus = small_num(f, n, "max", num_prop(f, n, "max", 1, NULL));
+	n = child(r, "memory");
+	p->ram_base = num_prop(f, n, "base", 0, NULL);
+	p->ram_size = num_prop(f, n, "size", 0, NULL);
+	if (!is_aligned(p->ram_base, SZ_2M) || !is_aligned(p->ram_size, SZ_2M) ||
+	    p->ram_size <= SCHISM_RAM_RESERVED ||
+	    p->ram_base + p->ram_size > (1ull << PHIDIAS_PT_VA_BITS) ||
+	    p->ram_base + p->ram_size < p->ram_base)
+		diag_error(f, xmlGetLineNo(n), "platform RAM must be 2 MiB "
+			   "aligned, larger than 2 MiB and end below 512 GiB");
+	n = child(r, "hypervisor");
+	p->hyp_load = num_prop(f, n, "load", 0, NULL);
+	if (!is_aligned(p->hyp_load, SZ_2M))
+		diag_error(f, xmlGetLineNo(n), "hypervisor load address 0x%llx "
+			   "must be 2 MiB aligned",
+			   (unsigned long long)p->hyp_load);
+	n = child(r, "uart");
+	p->uart_base = num_prop(f, n, "base", 0, NULL);
+	p->uart_irq = small_num(f, n, "irq", num_prop(f, n, "irq", 0, NULL));
+	n = child(r, "gic");
+	p->gicd = num_prop(f, n, "gicd", 0, NULL);
+	p->gicc = num_prop(f, n, "gicc", 0, NULL);
+	p->gich = num_prop(f, n, "gich", 0, NULL);
+	p->gicv = num_prop(f, n, "gicv", 0, NULL);
+	p->maint_irq = small_num(f, n, "maintenance-irq",
+				 num_prop(f, n, "maintenance-irq", 0, NULL));
+	{
+		const uint64_t dev[] = { p->uart_base, p->gicd, p->gicc,
+					 p->gich, p->gicv };
+
+		for (unsigned i = 0; i < 5; i++)
+			if (!is_aligned(dev[i], SZ_4K) ||
+			    dev[i] >= (1ull << PHIDIAS_PT_VA_BITS))
+				diag_error(f, xmlGetLineNo(n), "device address "
+					   "0x%llx must be 4 KiB aligned and "
+					   "below 512 GiB",
+					   (unsigned long long)dev[i]);
+	}
+	n = child(r, "timer");
+	p->hyp_timer_irq = small_num(f, n, "hyp-irq", num_prop(f, n, "hyp-irq", 0, NULL));
+	p->virt_timer_irq = small_num(f, n, "virt-irq", num_prop(f, n, "virt-irq", 0, NULL));
+	p->phys_timer_irq = small_num(f, n, "phys-irq", num_prop(f, n, "phys-irq", 0, NULL));
+	n = child(r, "psci");
+	s = prop(n, "conduit");
+	p->psci_conduit = s && !strcmp(s, "hvc") ? PHIDIAS_PSCI_HVC : PHIDIAS_PSCI_SMC;
+	free(s);
+	n = child(r, "qemu");
+	p->qemu_machine = n ? prop(n, "machine") : NULL;
+	p->qemu_cpu = n ? prop(n, "cpu") : NULL;
+	p->bytes = d->platform_bytes;
+	p->nbytes = d->platform_nbytes;
+	d->platform_bytes = NULL;
+}
+
+static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
+{
+	unsigned nv = 0, nc = 0, nmem = 0, nker = 0, nargs = 0, nuart = 0;
+
+	vm->name = prop(vn, "name");
+	vm->line = xmlGetLineNo(vn);
+	for (xmlNodePtr n = vn->children; n; n = n->next) {
+		if (is_elem(n, "vcpu"))
+			nv++;
+		else if (is_elem(n, "cap"))
+			nc++;
+	}
+	vm->vcpus = xcalloc(nv, sizeof(*vm->vcpus));
+	vm->caps = xcalloc(nc, sizeof(*vm->caps));
+	for (xmlNodePtr n = vn->children; n; n = n->next) {
+		long line = xmlGetLineNo(n);
+
+		if (is_elem(n, "vcpu")) {
+			struct vcpu *c = &vm->vcpus[vm->nr_vcpus++];
+
+			c->line = line;
+			c->pcpu = small_num(f, n, "pcpu", num_prop(f, n, "pcpu", 0, NULL));
+		} else if (is_elem(n, "memory")) {
+			if (nmem++) {
+				diag_error(f, line, "VM '%s' has more than one "
+					   "<memory>; give one <memory size=...> "
+					   "per VM", vm->name);
+				continue;
+			}
+			vm->mem_line = line;
+			vm->mem_size = num_prop(f, n, "size", 0, NULL);
+			vm->mem_base = num_prop(f, n, "base", 0, &vm->mem_fixed);
+		} else if (is_elem(n, "kernel")) {
+			if (nker++) {
+				diag_error(f, line, "VM '%s' has more than one "
+					   "<kernel>; remove all but one", vm->name);
+				continue;
+			}
+			vm->kernel_line = line;
+			vm->kernel_file = prop(n, "file");
+			vm->load = num_prop(f, n, "load", 0, &vm->has_load);
+			vm->entry = num_prop(f, n, "entry", 0, &vm->has_entry);
+		} else if (is_elem(n, "bootargs")) {
+			xmlChar *t = xmlNodeGetContent(n);
+
+			if (nargs++)
+				diag_error(f, line, "VM '%s' has more than one "
+					   "<bootargs>; put all arguments in one",
+					   vm->name);
+			else
+				vm->bootargs = xstrdup(t ? (const char *)t : "");
+			xmlFree(t);
+		} else if (is_elem(n, "uart")) {
+			if (nuart++)
+				diag_error(f, line, "VM '%s' has more than one "
+					   "<uart/>; a VM has one console",
+					   vm->name);
+			vm->uart = 1;
+		} else if (is_elem(n, "cap")) {
+			struct cap *c = &vm->caps[vm->nr_caps++];
+
+			c->line = line;
+			c->target = prop(n, "target_xref");
+			c->param = num_prop(f, n, "param", 0, NULL);
+		}
+	}
+	if (!nmem)
+		diag_error(f, vm->line, "VM '%s' has no <memory>; add "
+			   "<memory size=\"16M\"/> (or the size it needs)",
+			   vm->name);
+	if (!nker)
+		diag_error(f, vm->line, "VM '%s' has no <kernel>; add "
+			   "<kernel file=\"...\"/> naming its image", vm->name);
+}
+
+int model_build(struct xml_docs *d, struct scenario *s)
+{
+	const char *f = d->scenario_file;
+	xmlNodePtr r = xmlDocGetRootElement(d->scenario), n;
+	unsigned before = diag_count(), nvms = 0;
+	const char *slash;
+
+	memset(s, 0, sizeof(*s));
+	s->file = xstrdup(f);
+	slash = strrchr(f, '/');
+	s->dir = slash ? xasprintf("%.*s", (int)(slash - f), f) : xstrdup(".");
+	s->name = prop(r, "name");
+	s->line = xmlGetLineNo(r);
+	s->platform_line = s->line;
+	s->bytes = d->scenario_bytes;
+	s->nbytes = d->scenario_nbytes;
+	d->scenario_bytes = NULL;
+
+	build_platform(d, &s->plat);
+	s->hash = fnv1a64(fnv1a64(FNV1A64_INIT, s->bytes, s->nbytes),
+			  s->plat.bytes, s->plat.nbytes);
+
+	s->nr_pcpus = s->plat.max_cpus;
+	s->cpus_line = s->line;
+	s->timeslice_us = SCHISM_DEFAULT_TIMESLICE_US;
+	s->timeslice_line = s->line;
+	n = child(r, "hypervisor");
+	if (n) {
+		char *v = prop(n, "cpus");
+
+		s->cpus_line = s->timeslice_line = xmlGetLineNo(n);
+		if (v)
+			s->nr_pcpus = small_num(f, n, "cpus", num_prop(f, n, "cpus", 1, NULL));
+		free(v);
+		v = prop(n, "timeslice");
+		if (v && parse_time_us(v, &s->timeslice_us))
+			diag_error(f, xmlGetLineNo(n), "timeslice '%s' is too "
+				   "large", v);
+		free(v);
+	}
+
+	for (n = r->children; n; n = n->next)
+		if (is_elem(n, "vm"))
+			nvms++;
+	s->vms = xcalloc(nvms, sizeof(*s->vms));
+	for (n = r->children; n; n = n->next) {
+		struct vm *vm;
+
+		if (!is_elem(n, "vm"))
+			continue;
+		vm = &s->vms[s->nr_vms];
+		vm->id = s->nr_vms++;
+		build_vm(f, n, vm);
+		vm->first_vcpu = s->nr_vcpus;
+		s->nr_vcpus += vm->nr_vcpus;
+	}
+	return diag_count() == before ? 0 : -1;
+}
+
+void scenario_free(struct scenario *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < s->nr_vms; i++) {
+		struct vm *vm = &s->vms[i];
+
+		for (unsigned c = 0; c < vm->nr_caps; c++)
+			free(vm->caps[c].target);
+		free(vm->caps);
+		free(vm->vcpus);
+		free(vm->name);
+		free(vm->kernel_file);
+		free(vm->kernel_path);
+		free(vm->bootargs);
+	}
+	free(s->vms);
+	free(s->plat.file);
+	free(s->plat.name);
+	free(s->plat.qemu_machine);
+	free(s->plat.qemu_cpu);
+	free(s->plat.bytes);
+	free(s->file);
+	free(s->dir);
+	free(s->name);
+	free(s->bytes);
+	memset(s, 0, sizeof(*s));
+}

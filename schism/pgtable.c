@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Pass 5: translation tables as an in-memory model (4 KiB granule, 39-bit
+ * input addresses, level-1 root of 512 entries; config.h). Blocks are used
+ * wherever both the input and the output address are aligned to the block
+ * size and the range covers it: 1 GiB at level 1, 2 MiB at level 2, else
+ * 4 KiB pages at level 3.
+ *
+ * Descriptor encodings, Arm ARM (DDI 0487) D8.3 (VMSAv8-64 descriptors):
+ *   bit 0 valid; bit 1: 1 = table (levels 1-2) or page (level 3),
+ *   0 = block (levels 1-2); output address bits [47:12]; AF bit 10;
+ *   SH[9:8] = 0b11 inner shareable.
+ * Stage 1 (EL2): AttrIndx[4:2] into MAIR_EL2; AP[7:6]: AP[2] (bit 7) = 0
+ *   read/write, AP[1] (bit 6) is RES1 in the single-range EL2 regime;
+ *   XN bit 54 (EL2 has a single XN, PXN is RES0).
+ * Stage 2: MemAttr[5:2] = 0b1111 normal inner/outer write-back,
+ *   0b0001 Device-nGnRE; S2AP[7:6] = 0b11 read/write; XN bit 54.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <phidias/config.h>
+
+#include "schism.h"
+
+#define PT_VALID (1ull << 0)
+#define PT_TABLE_OR_PAGE (1ull << 1)
+#define PT_AF (1ull << 10)
+#define PT_SH_INNER (3ull << 8)
+#define PT_XN (1ull << 54)
+#define PT_S1_ATTRIDX(i) ((uint64_t)(i) << 2)
+#define PT_S1_AP_RW_EL2 (1ull << 6)	/* AP[2] = 0, AP[1] RES1 */
+#define PT_S2_MEMATTR_NORMAL_WB (0xfull << 2)
+#define PT_S2_MEMATTR_DEVICE_NGNRE (0x1ull << 2)
+#define PT_S2_AP_RW (3ull << 6)
+
+uint64_t pt_leaf_attrs(enum pt_stage stage, enum pt_mem mem)
+{
+	uint64_t a = PT_AF | PT_SH_INNER;
+
+	if (stage == PT_EL2) {
+		a |= PT_S1_AP_RW_EL2;
+		a |= PT_S1_ATTRIDX(mem == PT_DEVICE_XN ? PHIDIAS_MAIR_IDX_DEVICE
+						       : PHIDIAS_MAIR_IDX_NORMAL);
+	} else {
+		a |= PT_S2_AP_RW;
+		a |= mem == PT_DEVICE_XN ? PT_S2_MEMATTR_DEVICE_NGNRE
+					 : PT_S2_MEMATTR_NORMAL_WB;
+	}
+	if (mem != PT_NORMAL_RW)
+		a |= PT_XN;
+	return a;
+}
+
+static struct pt_table *pt_new(struct pt_tree *t, unsigned level)
+{
+	struct pt_table *tab = xcalloc(1, sizeof(*tab));
+	struct pt_table **tables;
+
+	tab->level = level;
+	tab->index = t->nr_tables;
+	tables = realloc(t->tables, (t->nr_tables + 1) * sizeof(*tables));
+	if (!tables) {
+		fprintf(stderr, "schism: out of memory\n");
+		exit(1);
+	}
+	t->tables = tables;
+	t->tables[t->nr_tables++] = tab;
+	return tab;
+}
+
+void pt_init(struct pt_tree *t, enum pt_stage stage)
+{
+	memset(t, 0, sizeof(*t));
+	t->stage = stage;
+	t->root = pt_new(t, 1);
+}
+
+static uint64_t level_shift(unsigned level)
+{
+	return 39 - 9 * level;	/* 1: 30, 2: 21, 3: 12 */
+}
+
+static int map_level(struct pt_tree *t, struct pt_table *tab, uint64_t va,
+		     uint64_t pa, uint64_t size, uint64_t attrs)
+{
+	uint64_t bsize = 1ull << level_shift(tab->level);
+
+	while (size) {
+		unsigned idx = (unsigned)((va >> level_shift(tab->level)) & 511);
+		uint64_t chunk = bsize - (va & (bsize - 1));
+
+		if (chunk > size)
+			chunk = size;
+		if (chunk == bsize && is_aligned(pa, bsize)) {
+			/* whole entry: block (levels 1-2) or page (level 3) */
+			if (tab->desc[idx] || tab->next[idx])
+				return -1;
+			tab->desc[idx] = pa | attrs | PT_VALID |
+					 (tab->level == 3 ? PT_TABLE_OR_PAGE : 0);
+		} else {
+			if (tab->level == 3 || tab->desc[idx])
+				return -1;	/* unaligned page, or a block there */
+			if (!tab->next[idx])
+				tab->next[idx] = pt_new(t, tab->level + 1);
+			if (map_level(t, tab->next[idx], va, pa, chunk, attrs))
+				return -1;
+		}
+		va += chunk;
+		pa += chunk;
+		size -= chunk;
+	}
+	return 0;
+}
+
+int pt_map(struct pt_tree *t, uint64_t va, uint64_t pa, uint64_t size,
+	   enum pt_mem mem)
+{
+	const uint64_t top = 1ull << PHIDIAS_PT_VA_BITS;
+
+	if (!is_aligned(va | pa | size, SZ_4K) || va >= top || size > top - va ||
+	    pa >= (1ull << 48) || size > (1ull << 48) - pa)
+		return -1;
+	return map_level(t, t->root, va, pa, size, pt_leaf_attrs(t->stage, mem));
+}
+
+void pt_free(struct pt_tree *t)
+{
+	for (unsigned i = 0; i < t->nr_tables; i++)
+		free(t->tables[i]);
+	free(t->tables);
+	memset(t, 0, sizeof(*t));
+}
+
+int pgtables_build(const struct scenario *s, struct scenario_tables *t)
+{
+	const struct platform *p = &s->plat;
+	const struct {
+		uint64_t base, size;
+		enum pt_mem mem;
+		const char *what;
+	} el2[] = {
+		{ s->hyp_base, s->hyp_size, PT_NORMAL_RW, "hypervisor image" },
+		{ s->percpu_base, s->nr_pcpus * s->percpu_size, PT_NORMAL_RW_XN,
+		  "per-CPU areas" },
+		{ p->uart_base, SCHISM_UART_SIZE, PT_DEVICE_XN, "UART" },
+		{ p->gicd, SCHISM_GICD_SIZE, PT_DEVICE_XN, "GICD" },
+		{ p->gicc, SCHISM_GICC_SIZE, PT_DEVICE_XN, "GICC" },
+		{ p->gich, SCHISM_GICH_SIZE, PT_DEVICE_XN, "GICH" },
+	};
+	unsigned before = diag_count();
+
+	memset(t, 0, sizeof(*t));
+	pt_init(&t->el2, PT_EL2);
+	for (unsigned i = 0; i < sizeof(el2) / sizeof(el2[0]); i++)
+		if (pt_map(&t->el2, el2[i].base, el2[i].base, el2[i].size,
+			   el2[i].mem))
+			diag_error(p->file, 0, "cannot map the %s at 0x%llx in "
+				   "the EL2 tables: it overlaps another region "
+				   "or lies above 512 GiB", el2[i].what,
+				   (unsigned long long)el2[i].base);
+	t->nr_vms = s->nr_vms;
+	t->s2 = xcalloc(s->nr_vms, sizeof(*t->s2));
+	for (unsigned i = 0; i < s->nr_vms; i++) {
+		const struct vm *vm = &s->vms[i];
+
+		if (pt_map(&t->el2, vm->mem_base, vm->mem_base, vm->mem_size,
+			   PT_NORMAL_RW_XN))
+			diag_error(s->file, vm->mem_line, "cannot map the memory "
+				   "of VM '%s' in the EL2 tables: it overlaps a "
+				   "device of the platform", vm->name);
+		pt_init(&t->s2[i], PT_S2);
+		if (pt_map(&t->s2[i], PHIDIAS_GUEST_RAM, vm->mem_base,
+			   vm->mem_size, PT_NORMAL_RW))
+			diag_error(s->file, vm->mem_line, "cannot map the memory "
+				   "of VM '%s' at IPA 0x%llx", vm->name,
+				   (unsigned long long)PHIDIAS_GUEST_RAM);
+	}
+	return diag_count() == before ? 0 : -1;
+}
+
+void pgtables_free(struct scenario_tables *t)
+{
+	pt_free(&t->el2);
+	for (unsigned i = 0; i < t->nr_vms; i++)
+		pt_free(&t->s2[i]);
+	free(t->s2);
+	memset(t, 0, sizeof(*t));
+}

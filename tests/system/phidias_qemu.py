@@ -1,0 +1,439 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Boot Phidias under QEMU and read its multiplexed console.
+
+The system tests talk to QEMU through a pseudo-terminal (pexpect), the way a
+user at `make run` does: QEMU gets `-nographic`, so its stdio is a mux with
+the monitor that only intercepts Ctrl-A and passes Ctrl-\\ (0x1c, Phidias'
+console escape) through to the guest.  (A plain `-serial stdio` would leave
+the terminal's ISIG on, and 0x1c would SIGQUIT QEMU.)
+
+Every console line is kept, split into its tag (`[alpha] tick 3 ...` has tag
+`alpha` and text `tick 3 ...`) so tests can expect lines of one VM, look back
+over everything that was printed, and wait for QEMU to exit.  Timeouts are
+generous and only guard against hangs; no test measures wall-clock time.
+"""
+
+import dataclasses
+import os
+import re
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+
+import pexpect
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(REPO, "build")
+SCENARIO_DIR = os.path.join(REPO, "scenarios")
+LOG_DIR = os.path.join(BUILD, "test-logs")
+
+# Hangs are caught by these; a healthy boot takes a second or two.  Slow or
+# loaded hosts can scale them: PHIDIAS_TEST_TIMEOUT=300.
+DEFAULT_TIMEOUT = float(os.environ.get("PHIDIAS_TEST_TIMEOUT", "90"))
+
+PHIDIAS_GUEST_RAM = 0x40000000  # every VM's RAM starts here (IPA)
+ESCAPE = b"\x1c"  # Ctrl-\, the console multiplexer's escape key
+
+# `[tag] text`; the tag is a VM name or `phidias`.
+_TAGGED = re.compile(r"^\[([a-z0-9][a-z0-9_-]{0,15})\] ?(.*)$")
+
+
+# ---------------------------------------------------------------------------
+# Scenario files
+
+
+@dataclasses.dataclass
+class Vm:
+    name: str
+    position: int  # 1-based, as Ctrl-\ <digit> counts
+    guest: str  # kernel file name without extension: hello, ticker, ...
+    bootargs: dict
+    pcpus: list
+    memory: int
+
+    def arg(self, key, default=None):
+        return self.bootargs.get(key, default)
+
+
+@dataclasses.dataclass
+class Scenario:
+    name: str
+    path: str
+    cpus: int
+    timeslice_us: int
+    vms: list
+
+    def vm(self, name):
+        for vm in self.vms:
+            if vm.name == name:
+                return vm
+        raise KeyError(name)
+
+    def vms_running(self, guest):
+        return [vm for vm in self.vms if vm.guest == guest]
+
+
+def parse_size(text):
+    """`16M`, `0x1000000`, `64K` -> bytes."""
+    m = re.fullmatch(r"(0x[0-9a-fA-F]+|\d+)\s*([KMG]?)", text.strip())
+    if not m:
+        raise ValueError(f"bad size {text!r}")
+    return int(m.group(1), 0) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)]
+
+
+def parse_duration_us(text):
+    """`10ms`, `500us`, `1s` -> microseconds."""
+    m = re.fullmatch(r"(\d+)\s*(us|ms|s)", text.strip())
+    if not m:
+        raise ValueError(f"bad duration {text!r}")
+    return int(m.group(1)) * {"us": 1, "ms": 1000, "s": 1000000}[m.group(2)]
+
+
+def parse_bootargs(text):
+    """`period=1ms count=5 quiet` -> {'period': '1ms', 'count': '5', 'quiet': ''}."""
+    args = {}
+    for word in (text or "").split():
+        key, _, value = word.partition("=")
+        args[key] = value
+    return args
+
+
+def load_scenario(name):
+    path = os.path.join(SCENARIO_DIR, name + ".xml")
+    root = ET.parse(path).getroot()
+    hyp = root.find("hypervisor")
+    vms = []
+    for i, el in enumerate(root.findall("vm"), start=1):
+        kernel = el.find("kernel").get("file")
+        vms.append(Vm(
+            name=el.get("name"),
+            position=i,
+            guest=os.path.splitext(os.path.basename(kernel))[0],
+            bootargs=parse_bootargs(el.findtext("bootargs")),
+            pcpus=[int(v.get("pcpu"), 0) for v in el.findall("vcpu")],
+            memory=parse_size(el.find("memory").get("size")),
+        ))
+    return Scenario(
+        name=root.get("name"),
+        path=path,
+        cpus=int(hyp.get("cpus", "1"), 0),
+        timeslice_us=parse_duration_us(hyp.get("timeslice", "10ms")),
+        vms=vms,
+    )
+
+
+def scenario_names(pattern=r".*"):
+    names = sorted(os.path.splitext(f)[0] for f in os.listdir(SCENARIO_DIR)
+                   if f.endswith(".xml"))
+    return [n for n in names if re.fullmatch(pattern, n)]
+
+
+# ---------------------------------------------------------------------------
+# Building
+
+
+def _make_env():
+    # Under `make test` the parent make's jobserver descriptors are not
+    # inherited; drop its flags so the nested make does not warn about them.
+    env = dict(os.environ)
+    for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(var, None)
+    return env
+
+
+def image_path(scenario):
+    return os.path.join(BUILD, scenario, "phidias.bin")
+
+
+def ensure_built(scenario):
+    """Return build/<s>/phidias.bin, running `make SCENARIO=<s>` if it is missing."""
+    image = image_path(scenario)
+    if not os.path.exists(image):
+        result = subprocess.run(["make", f"SCENARIO={scenario}"], cwd=REPO,
+                                env=_make_env(), stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        if result.returncode != 0 or not os.path.exists(image):
+            raise RuntimeError(f"`make SCENARIO={scenario}` failed "
+                               f"(exit {result.returncode}):\n{result.stdout[-4000:]}")
+    return image
+
+
+def machine_args(scenario):
+    """schism's QEMU machine options for the scenario (gen/qemu.args)."""
+    ensure_built(scenario)
+    with open(os.path.join(BUILD, scenario, "gen", "qemu.args")) as f:
+        return f.read().split()
+
+
+def qemu_argv(scenario, extra=()):
+    """The command line of `make run SCENARIO=<s>` (plus `extra`)."""
+    return (["qemu-system-aarch64"] + machine_args(scenario)
+            + ["-nographic", "-kernel", image_path(scenario)] + list(extra))
+
+
+# ---------------------------------------------------------------------------
+# Running
+
+
+@dataclasses.dataclass
+class Line:
+    index: int
+    tag: str  # VM name, "phidias", or None for an untagged line (QEMU itself)
+    text: str
+
+    def __str__(self):
+        return f"[{self.tag}] {self.text}" if self.tag else self.text
+
+
+class QemuExited(AssertionError):
+    pass
+
+
+class Qemu:
+    """One QEMU process and everything it printed.
+
+    `expect()` scans forward from a cursor: each match moves the cursor past
+    the matching line, so a sequence of expects checks order.  `lines()`
+    returns everything seen so far regardless of the cursor.
+    """
+
+    def __init__(self, argv, log_path=None):
+        self.argv = list(argv)
+        self.log_path = log_path
+        self._log = None
+        if log_path:
+            os.makedirs(os.path.dirname(log_path), exist_ok=True)
+            self._log = open(log_path, "wb")
+            self._log.write(("$ " + " ".join(self.argv) + "\n").encode())
+        self._lines = []
+        self._partial = b""
+        self._cursor = 0
+        self._eof = False
+        self.exitstatus = None
+        self.signalstatus = None
+        self.child = pexpect.spawn(self.argv[0], self.argv[1:], cwd=REPO,
+                                   echo=False, dimensions=(50, 250),
+                                   timeout=DEFAULT_TIMEOUT)
+
+    # -- reading ------------------------------------------------------------
+
+    def _feed(self, data):
+        if self._log:
+            self._log.write(data)
+            self._log.flush()
+        self._partial += data
+        *complete, self._partial = self._partial.split(b"\n")
+        for raw in complete:
+            self._add_line(raw)
+
+    def _add_line(self, raw):
+        text = raw.decode("utf-8", "replace").replace("\r", "")
+        m = _TAGGED.match(text)
+        if m:
+            line = Line(len(self._lines), m.group(1), m.group(2))
+        else:
+            line = Line(len(self._lines), None, text)
+        self._lines.append(line)
+
+    def _pump(self, timeout):
+        """Read what QEMU prints within `timeout` s; False once it has exited."""
+        if self._eof:
+            return False
+        try:
+            data = self.child.read_nonblocking(65536, timeout=timeout)
+        except pexpect.TIMEOUT:
+            return True
+        except pexpect.EOF:
+            self._eof = True
+            if self._partial:
+                self._add_line(self._partial)
+                self._partial = b""
+            self._reap()
+            return False
+        self._feed(data)
+        return True
+
+    def _reap(self):
+        if self.exitstatus is None and self.signalstatus is None:
+            self.child.close(force=True)
+            self.exitstatus = self.child.exitstatus
+            self.signalstatus = self.child.signalstatus
+            if self._log:
+                self._log.write(f"\n# exit status {self.exitstatus}, "
+                                f"signal {self.signalstatus}\n".encode())
+                self._log.close()
+                self._log = None
+
+    def tail(self, n=40):
+        shown = "\n".join("    " + str(line) for line in self._lines[-n:])
+        log = f" (full log: {self.log_path})" if self.log_path else ""
+        return f"last {min(n, len(self._lines))} console lines{log}:\n{shown}"
+
+    def wait_for(self, predicate, what, timeout=None):
+        """Scan lines after the cursor until predicate(line) is true.
+
+        Returns (line, predicate's value) and moves the cursor past the line.
+        Fails with the console's tail when QEMU exits or time runs out.
+        """
+        deadline = time.monotonic() + (timeout or DEFAULT_TIMEOUT)
+        while True:
+            while self._cursor < len(self._lines):
+                line = self._lines[self._cursor]
+                self._cursor += 1
+                value = predicate(line)
+                if value:
+                    return line, value
+            left = deadline - time.monotonic()
+            if self._eof:
+                raise QemuExited(f"QEMU exited (status {self.exitstatus}, signal "
+                                 f"{self.signalstatus}) before {what}\n{self.tail()}")
+            if left <= 0:
+                raise AssertionError(f"timed out waiting for {what}\n{self.tail()}")
+            self._pump(min(left, 1.0))
+
+    def expect(self, tag, pattern, timeout=None):
+        """Wait for a `[tag] text` line whose text matches `pattern` (re.search)."""
+        regex = re.compile(pattern)
+
+        def match(line):
+            return line.tag == tag and regex.search(line.text)
+
+        return self.wait_for(match, f"[{tag}] /{pattern}/", timeout)[1]
+
+    def expect_each(self, tags, pattern_of, timeout=None):
+        """Wait until every tag in `tags` has printed a line matching
+        pattern_of(tag), in any order.  Returns {tag: match}.  The cursor ends
+        after the last of them."""
+        pending = {tag: re.compile(pattern_of(tag)) for tag in tags}
+        found = {}
+
+        def match(line):
+            regex = pending.get(line.tag)
+            m = regex.search(line.text) if regex else None
+            if m:
+                found[line.tag] = m
+                del pending[line.tag]
+            return not pending
+
+        self.wait_for(match, "a line from each of " + ", ".join(
+            f"[{t}] /{p.pattern}/" for t, p in pending.items()), timeout)
+        return found
+
+    def collect(self, done, what, timeout=None):
+        """Keep reading until done(all lines so far) is true."""
+        deadline = time.monotonic() + (timeout or DEFAULT_TIMEOUT)
+        while not done(self._lines):
+            left = deadline - time.monotonic()
+            if self._eof:
+                raise QemuExited(f"QEMU exited (status {self.exitstatus}, signal "
+                                 f"{self.signalstatus}) before {what}\n{self.tail()}")
+            if left <= 0:
+                raise AssertionError(f"timed out waiting for {what}\n{self.tail()}")
+            self._pump(min(left, 1.0))
+        self._cursor = len(self._lines)
+        return list(self._lines)
+
+    def drain(self, seconds):
+        """Read for `seconds` (used before asserting that something did NOT
+        appear; the assertion itself never depends on timing)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and self._pump(max(0.0, end - time.monotonic())):
+            pass
+
+    def lines(self, tag=None, since=0):
+        return [line for line in self._lines[since:]
+                if tag is None or line.tag == tag]
+
+    @property
+    def position(self):
+        """Index of the next line expect() will look at."""
+        return self._cursor
+
+    # -- writing ------------------------------------------------------------
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.child.send(data)
+
+    def type(self, text, delay=0.02):
+        """Send one byte at a time, like a person typing, so a guest with a
+        small receive FIFO is not flooded."""
+        data = text.encode() if isinstance(text, str) else text
+        for i in range(len(data)):
+            self.send(data[i:i + 1])
+            self._pump(delay)
+
+    def focus(self, key):
+        """Ctrl-\\ followed by `key` (a digit, `n`, or Ctrl-\\ itself)."""
+        self.send(ESCAPE + (key.encode() if isinstance(key, str) else key))
+
+    # -- ending -------------------------------------------------------------
+
+    def wait_exit(self, timeout=None):
+        """Wait for QEMU to exit by itself; return its exit status."""
+        deadline = time.monotonic() + (timeout or DEFAULT_TIMEOUT)
+        while self._pump(min(1.0, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"QEMU still running after {timeout or DEFAULT_TIMEOUT}"
+                                     f" s\n{self.tail()}")
+        return self.exitstatus
+
+    def kill(self):
+        """Stop QEMU if it still runs (always called at teardown)."""
+        if self._eof:
+            return
+        try:
+            self._pump(0)  # keep what is already buffered in the log
+        except OSError:
+            pass
+        if not self._eof:
+            self._eof = True
+            self.child.terminate(force=True)
+            self._reap()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+
+
+def boot(scenario, extra=(), log_name=None):
+    """Start `make run`'s QEMU command line for a scenario."""
+    log = os.path.join(LOG_DIR, (log_name or scenario) + ".log")
+    return Qemu(qemu_argv(scenario, extra), log_path=log)
+
+
+# ---------------------------------------------------------------------------
+# Console formats (docs/console.md; the guests' lines in docs/baremetal.md)
+
+BANNER = r"^Phidias booting scenario '{s}': {cpus} CPU\(s\), {vms} VM\(s\)$"
+ALL_STOPPED = r"^all VMs stopped, powering off$"
+FAULT = (r"^VM '{vm}' vCPU (?P<vcpu>\d+): (?P<what>.+) at IPA 0x(?P<ipa>[0-9a-fA-F]+) "
+         r"\(ESR_EL2 0x(?P<esr>[0-9a-fA-F]+), PC 0x(?P<pc>[0-9a-fA-F]+)\)$")
+# Any fault report (some traps, e.g. a system register access, have no
+# meaningful IPA; the hypervisor may leave the `at IPA` part out for them).
+ANY_FAULT = (r"^VM '{vm}' vCPU (?P<vcpu>\d+): (?P<what>.+?)(?: at IPA 0x(?P<ipa>[0-9a-fA-F]+))? "
+             r"\(ESR_EL2 0x(?P<esr>[0-9a-fA-F]+), PC 0x(?P<pc>[0-9a-fA-F]+)\)$")
+STOPPED = r"^VM '{vm}' stopped$"
+POWERED_OFF = r"^VM '{vm}' powered off$"
+FOCUS = r"^console input -> '{vm}'(?: \(.*\))?$"  # optional key hint
+TICK = re.compile(r"^tick (?P<n>\d+) cnt=(?P<cnt>\d+) freq=(?P<freq>\d+)$")
+
+# The first line each bare-metal guest prints, by kernel file name.
+FIRST_LINE = {
+    "hello": r"^Hello from {vm}!$",
+    "ticker": r"^tick \d+ cnt=\d+ freq=\d+$",
+    "crash": r"^crash: line 1$",
+    "echo": r"^echo: ready$",
+}
+
+
+def first_line_of(vm):
+    return FIRST_LINE.get(vm.guest, r".").format(vm=re.escape(vm.name))
+
+
+def banner_of(scenario):
+    return BANNER.format(s=re.escape(scenario.name), cpus=scenario.cpus,
+                         vms=len(scenario.vms))
