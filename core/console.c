@@ -3,8 +3,9 @@
  * Console multiplexer (docs/console.md).
  *
  * Output: each VM's characters are collected per line and written as
- * "[vm] line".  A partial line is shown early when its VM waits (reads its
- * UART or idles in WFI) so prompts appear; the physical line then stays
+ * "[vm] line".  A partial line is shown early when its VM waits for input
+ * (its UART device says so, or it idles in WFI) so prompts appear; the
+ * physical line then stays
  * "open" for that VM and its next characters continue it without a second
  * tag, unless somebody else had to write in between.
  *

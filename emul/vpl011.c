@@ -46,11 +46,19 @@
  */
 #define RX_FIFO 64
 
+/*
+ * A guest that reads the flags this many times in a row with nothing
+ * received and without transmitting is polling for input: its pending
+ * partial line (a prompt) is shown.  A transmitter polls once per character.
+ */
+#define RX_POLLS_WAITING 64
+
 struct vpl011 {
 	spinlock_t lock;
 	struct vm *vm;
 	uint8_t rx[RX_FIFO];
 	uint32_t rx_head, rx_count;
+	uint32_t idle_polls;	/* FR reads with RX empty since the last DR write */
 	uint32_t ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
 };
 
@@ -101,7 +109,7 @@ static uint32_t reg_read(struct vpl011 *u, uint64_t reg, int *waiting)
 	case UARTRSR:
 		return 0;
 	case UARTFR:
-		if (!u->rx_count)
+		if (!u->rx_count && ++u->idle_polls == RX_POLLS_WAITING)
 			*waiting = 1;
 		return FR_TXFE | (u->rx_count ? 0 : FR_RXFE) |
 		       (u->rx_count == RX_FIFO ? FR_RXFF : 0);
@@ -127,6 +135,7 @@ static void reg_write(struct vpl011 *u, uint64_t reg, uint32_t v)
 	switch (reg) {
 	case UARTDR:
 		console_vm_putc(u->vm, (char)(v & 0xff));
+		u->idle_polls = 0;
 		/* Sent at once: the transmit interrupt is raised, as the FIFO is empty. */
 		u->ris |= INT_TX;
 		break;

@@ -51,8 +51,6 @@ static void check_cpus(struct scenario *s)
 
 static void check_vm(struct scenario *s, struct vm *vm)
 {
-	char buf[32];
-
 	for (unsigned j = 0; j < vm->id; j++)
 		if (!strcmp(s->vms[j].name, vm->name))
 			diag_error(s->file, vm->line, "duplicate VM name '%s' "
@@ -73,6 +71,8 @@ static void check_vm(struct scenario *s, struct vm *vm)
 				   vm->vcpus[i].pcpu, s->nr_pcpus - 1);
 
 	if (vm->mem_line) {
+		char buf[32];
+
 		if (!is_aligned(vm->mem_size, SZ_4K))
 			diag_error(s->file, vm->mem_line, "memory size of VM "
 				   "'%s' (%s) is not a multiple of 4 KiB; round "

@@ -494,9 +494,8 @@ int emit_all(const struct scenario *s, const struct scenario_tables *t,
 
 	for (unsigned i = 0; i < s->nr_vms && diag_count() == before; i++) {
 		const struct vm *vm = &s->vms[i];
-		char *dts, *dtb;
+		char *dts = xasprintf("vm-%s.dts", vm->name);
 
-		dts = xasprintf("vm-%s.dts", vm->name);
 		f = open_out(gen_dir, dts, &path);
 		free(dts);
 		if (!f)
@@ -504,7 +503,8 @@ int emit_all(const struct scenario *s, const struct scenario_tables *t,
 		dts_write(s, vm, f);
 		dts = xstrdup(path);
 		if (close_out(f, path) == 0) {
-			dtb = xasprintf("%s/vm-%s.dtb", gen_dir, vm->name);
+			char *dtb = xasprintf("%s/vm-%s.dtb", gen_dir, vm->name);
+
 			dts_compile(s, vm, dts, dtb);
 			free(dtb);
 		}

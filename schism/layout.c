@@ -137,11 +137,11 @@ static void place_free(struct scenario *s, struct vm *vm, struct region *r,
 	uint64_t align = layout_block_align(vm->mem_size);
 	uint64_t ram_end = p->ram_base + p->ram_size;
 	uint64_t a = align_up(p->ram_base, align), free_total = 0;
-	const struct region *o;
 	char b1[32], b2[32], b3[32], b4[32];
 
 	while (a <= ram_end && vm->mem_size <= ram_end - a) {
-		o = find_overlap(r, *n, a, a + vm->mem_size);
+		const struct region *o = find_overlap(r, *n, a, a + vm->mem_size);
+
 		if (!o) {
 			vm->mem_base = a;
 			names[*n] = xasprintf("the memory of VM '%s'", vm->name);

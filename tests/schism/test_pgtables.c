@@ -44,7 +44,8 @@ static void test_descriptor_encodings(void)
 	CHECK(t.nr_tables == 3, "%u tables", t.nr_tables);
 	CHECK(t.root->next[2] && t.root->next[2]->desc[0] ==
 	      (0x40200000ull | S2_NORMAL_RW | 1), "2M block at level 2");
-	CHECK(t.root->next[2]->next[1] && t.root->next[2]->next[1]->desc[0] ==
+	CHECK(t.root->next[2] && t.root->next[2]->next[1] &&
+	      t.root->next[2]->next[1]->desc[0] ==
 	      (0x40400000ull | S2_NORMAL_RW | 3), "4K page at level 3");
 	CHECK(pt_map(&t, 0x40000000ull, 0x0ull, SZ_4K, PT_NORMAL_RW) != 0,
 	      "overlap accepted");

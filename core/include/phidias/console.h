@@ -15,7 +15,7 @@ typedef void (*console_input_fn)(void *opaque, char c);
 void console_init(void);
 /* A character the VM wrote to its console device. */
 void console_vm_putc(struct vm *vm, char c);
-/* The VM waits (for input or in WFI): show its pending partial line. */
+/* The VM waits (for input, or in WFI): show its pending partial line. */
 void console_vm_flush(struct vm *vm);
 /* Where characters typed while the VM has focus go. */
 void console_attach_input(struct vm *vm, console_input_fn fn, void *opaque);
