@@ -19,7 +19,7 @@ static void check_config(void)
 {
 	const struct phidias_config *c = &phidias_config;
 
-	if (memcmp(c->signature, PHIDIAS_CONFIG_SIGNATURE, sizeof(c->signature)))
+	if (memcmp(c->signature, PHIDIAS_CONFIG_SIGNATURE, sizeof(c->signature)) != 0)
 		panic("configuration tables have no valid signature");
 	if (c->version != PHIDIAS_CONFIG_VERSION)
 		panic("configuration format %u, this hypervisor reads format %u",

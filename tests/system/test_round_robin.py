@@ -6,8 +6,6 @@ that trace (tests/system/ticks.py explains how).  Nothing here depends on
 wall-clock time: slices are measured with the guests' own counter values.
 """
 
-import os
-
 import pytest
 
 import phidias_qemu
@@ -22,10 +20,9 @@ def rr():
     scenario = load_scenario("rr")
     names = [vm.name for vm in scenario.vms]
     try:
-        argv = phidias_qemu.qemu_argv("rr")
-    except RuntimeError as e:
+        qemu = phidias_qemu.boot("rr", log_name="test_round_robin")
+    except RuntimeError as e:  # the build failed
         pytest.fail(str(e), pytrace=False)
-    qemu = phidias_qemu.Qemu(argv, os.path.join(phidias_qemu.LOG_DIR, "rr.log"))
     try:
         qemu.expect("phidias", banner_of(scenario))
 

@@ -12,7 +12,6 @@ import shutil
 
 import pytest
 
-import phidias_qemu
 from phidias_qemu import (ESCAPE, Line, Qemu, load_scenario, parse_duration_us,
                           parse_size, scenario_names)
 from ticks import Tick, bursts, progress_problems, slice_problems
