@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Physical interrupts: all of them belong to the hypervisor for now. */
+/*
+ * Physical interrupts: the hypervisor's own (its timer, the cross-CPU SGI,
+ * the console, the vGIC maintenance interrupt) and the guests' (their
+ * virtual timers and passed-through devices), which go to the vGIC.
+ */
 #include <drivers/gicv2.h>
 #include <drivers/pl011.h>
 #include <phidias/config.h>
@@ -8,6 +12,7 @@
 #include <phidias/irq.h>
 #include <phidias/log.h>
 #include <phidias/pcpu.h>
+#include <phidias/virq.h>
 #include <phidias/xcore.h>
 
 void irq_init_cpu(void)
@@ -17,6 +22,8 @@ void irq_init_cpu(void)
 	gic_init_cpu();
 	gic_enable_irq(XCORE_SGI, 0);
 	gic_enable_irq(plat->hyp_timer_irq, 0);
+	gic_enable_irq(plat->maint_irq, 0);
+	gic_enable_irq(plat->virt_timer_irq, 0);
 	if (this_pcpu()->id == 0) {
 		gic_enable_irq(plat->uart_irq, 0);
 		pl011_enable_rx_irq();
@@ -29,14 +36,17 @@ void irq_handle(void)
 	uint32_t iar, irq;
 
 	while ((irq = gic_ack(&iar)) != GIC_SPURIOUS) {
+		gic_eoi(iar);
+		if (virq_physical(irq))
+			continue;	/* the guest's EOI deactivates it */
 		if (irq == plat->hyp_timer_irq)
 			events_run();
 		else if (irq == XCORE_SGI)
 			xcore_irq();
 		else if (irq == plat->uart_irq)
 			console_irq();
-		else
+		else if (irq != plat->maint_irq)	/* the way back refills the LRs */
 			log_info("CPU %u: unexpected interrupt %u", this_pcpu()->id, irq);
-		gic_eoi(iar);
+		gic_deactivate(iar);
 	}
 }

@@ -65,7 +65,7 @@ static void boot_primary(void)
 	check_config();
 	log_info("Phidias booting scenario '%s': %u CPU(s), %u VM(s)",
 		 c->scenario, c->nr_pcpus, c->nr_vms);
-	gic_init_dist(c->plat.gicd_base, c->plat.gicc_base);
+	gic_init_dist(c->plat.gicd_base, c->plat.gicc_base, c->plat.gich_base);
 	vm_init_all();
 	console_init();
 	start_secondaries();

@@ -13,6 +13,7 @@
 #include <phidias/vcpu.h>
 #include <phidias/vm.h>
 #include <phidias/console.h>
+#include <phidias/virq.h>
 #include <phidias/xcore.h>
 
 struct pcpu pcpus[PHIDIAS_NR_PCPUS];
@@ -78,8 +79,13 @@ static struct vcpu *pick(struct pcpu *p)
 
 static void run(struct pcpu *p, struct vcpu *next)
 {
-	if (next != p->current)
-		arch_vcpu_switch(p->current, next);
+	if (next != p->current || next->reload) {
+		struct vcpu *prev = next == p->current ? 0 : p->current;
+
+		arch_vcpu_switch(prev, next);
+		virq_switch(prev, next);
+		next->reload = 0;
+	}
 	p->current = next;
 	p->need_resched = 0;
 	event_add(&p->slice_end, arch_counter() + slice_ticks);
@@ -110,6 +116,8 @@ void sched_block(void)
 	uint64_t deadline;
 
 	console_vm_flush(v->vm);
+	if (virq_pending(v))
+		return;		/* an interrupt is pending: WFI completes at once */
 	spin_lock(&p->lock);
 	if (v->wake) {
 		/* Something arrived since the vCPU last looked: WFI falls through. */
@@ -137,6 +145,21 @@ void sched_start(void)
 {
 	sched_schedule();
 	arch_enter_guest();
+}
+
+void vcpu_exited(struct vcpu *v)
+{
+	v->running = 0;
+	sev();		/* someone may wait for it to stop (VM reset) */
+	virq_sync(v);
+}
+
+void vcpu_prepare_entry(void)
+{
+	struct vcpu *v = this_pcpu()->current;
+
+	virq_flush(v);
+	v->running = 1;
 }
 
 void vcpu_kick(struct vcpu *v)

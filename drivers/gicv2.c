@@ -7,6 +7,8 @@
 #define GICD_ISENABLER 0x100
 #define GICD_ICENABLER 0x180
 #define GICD_ICPENDR 0x280
+#define GICD_ISACTIVER 0x300
+#define GICD_ICACTIVER 0x380
 #define GICD_IPRIORITYR 0x400
 #define GICD_ITARGETSR 0x800
 #define GICD_ICFGR 0xc00
@@ -17,21 +19,32 @@
 #define GICC_BPR 0x008
 #define GICC_IAR 0x00c
 #define GICC_EOIR 0x010
+#define GICC_DIR 0x1000
+#define GICC_CTLR_EOIMODE (1u << 9)
+
+#define GICH_HCR 0x000
+#define GICH_VTR 0x004
+#define GICH_VMCR 0x008
+#define GICH_APR 0x0f0
+#define GICH_LR0 0x100
 
 #define HYP_PRIORITY 0xa0
 
-static volatile uint8_t *gicd, *gicc;
+static volatile uint8_t *gicd, *gicc, *gich;
 static uint32_t nr_irqs;
 
 static inline void d_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gicd + off) = v; }
 static inline uint32_t d_read32(uint32_t off) { return *(volatile uint32_t *)(gicd + off); }
 static inline void c_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gicc + off) = v; }
 static inline uint32_t c_read32(uint32_t off) { return *(volatile uint32_t *)(gicc + off); }
+static inline void h_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gich + off) = v; }
+static inline uint32_t h_read32(uint32_t off) { return *(volatile uint32_t *)(gich + off); }
 
-void gic_init_dist(uint64_t d, uint64_t c)
+void gic_init_dist(uint64_t d, uint64_t c, uint64_t h)
 {
 	gicd = (volatile uint8_t *)d;
 	gicc = (volatile uint8_t *)c;
+	gich = (volatile uint8_t *)h;
 	nr_irqs = 32 * ((d_read32(GICD_TYPER) & 0x1f) + 1);
 	if (nr_irqs > 1020)
 		nr_irqs = 1020;
@@ -56,7 +69,11 @@ void gic_init_cpu(void)
 		d_write32(GICD_IPRIORITYR + i, HYP_PRIORITY * 0x01010101u);
 	c_write32(GICC_PMR, 0xff);
 	c_write32(GICC_BPR, 0);
-	c_write32(GICC_CTLR, 3);
+	c_write32(GICC_CTLR, 3 | GICC_CTLR_EOIMODE);
+	for (uint32_t i = 0; i < gich_nr_lrs(); i++)
+		h_write32(GICH_LR0 + 4 * i, 0);
+	h_write32(GICH_APR, 0);
+	h_write32(GICH_HCR, GICH_HCR_EN);
 }
 
 void gic_enable_irq(uint32_t irq, uint32_t target_cpu)
@@ -67,6 +84,11 @@ void gic_enable_irq(uint32_t irq, uint32_t target_cpu)
 		*t = (uint8_t)(1u << target_cpu);
 	}
 	d_write32(GICD_ISENABLER + (irq / 32) * 4, 1u << (irq % 32));
+}
+
+void gic_disable_irq(uint32_t irq)
+{
+	d_write32(GICD_ICENABLER + (irq / 32) * 4, 1u << (irq % 32));
 }
 
 uint32_t gic_ack(uint32_t *iar)
@@ -80,13 +102,37 @@ void gic_eoi(uint32_t iar)
 	c_write32(GICC_EOIR, iar);
 }
 
+void gic_deactivate(uint32_t iar)
+{
+	c_write32(GICC_DIR, iar);
+}
+
+int gic_ppi_active(uint32_t irq)
+{
+	return (d_read32(GICD_ISACTIVER) >> irq) & 1;
+}
+
+void gic_set_ppi_active(uint32_t irq, int active)
+{
+	d_write32(active ? GICD_ISACTIVER : GICD_ICACTIVER, 1u << irq);
+}
+
+uint32_t gich_nr_lrs(void)
+{
+	return (h_read32(GICH_VTR) & 0x3f) + 1;
+}
+
+uint32_t gich_read_lr(uint32_t i) { return h_read32(GICH_LR0 + 4 * i); }
+void gich_write_lr(uint32_t i, uint32_t v) { h_write32(GICH_LR0 + 4 * i, v); }
+void gich_write_hcr(uint32_t v) { h_write32(GICH_HCR, v); }
+uint32_t gich_read_vmcr(void) { return h_read32(GICH_VMCR); }
+void gich_write_vmcr(uint32_t v) { h_write32(GICH_VMCR, v); }
+uint32_t gich_read_apr(void) { return h_read32(GICH_APR); }
+void gich_write_apr(uint32_t v) { h_write32(GICH_APR, v); }
+
 void gic_send_sgi(uint32_t sgi, uint32_t target_cpu)
 {
 	__asm__ volatile("dsb ishst" ::: "memory");
 	d_write32(GICD_SGIR, (1u << (16 + target_cpu)) | sgi);
 }
 
-uint32_t gic_nr_irqs(void)
-{
-	return nr_irqs;
-}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <emul/emul.h>
+#include <emul/vgic.h>
 #include <emul/vpl011.h>
 #include <phidias/errno.h>
 #include <phidias/log.h>
@@ -14,6 +15,9 @@ int emul_init_vm(struct vm *vm)
 		switch (dev->type) {
 		case PHIDIAS_EMUL_PL011:
 			ret = vpl011_init(vm, dev);
+			break;
+		case PHIDIAS_EMUL_VGICD:
+			ret = vgic_init(vm, dev);
 			break;
 		default:
 			log_info("VM '%s': unknown emulated device type %u",

@@ -5,8 +5,7 @@
  * multiplexer, so the TX FIFO is always empty; receive is a FIFO filled
  * by the multiplexer while the VM has the console focus.
  *
- * The interrupt state (RIS/MIS) is kept exactly; the line itself reaches
- * the guest once the vGIC exists.
+ * The interrupt line (UARTINTR: any masked status set) is level-sensitive.
  */
 #include <phidias_gen.h>
 #include <arch/spinlock.h>
@@ -14,6 +13,7 @@
 #include <phidias/console.h>
 #include <phidias/mmio.h>
 #include <phidias/vcpu.h>
+#include <phidias/virq.h>
 #include <phidias/vm.h>
 
 #define UARTDR 0x000
@@ -56,6 +56,8 @@
 struct vpl011 {
 	spinlock_t lock;
 	struct vm *vm;
+	uint32_t irq;
+	uint32_t line;		/* level last signalled */
 	uint8_t rx[RX_FIFO];
 	uint32_t rx_head, rx_count;
 	uint32_t idle_polls;	/* FR reads with RX empty since the last DR write */
@@ -75,6 +77,23 @@ static void update_rx_status(struct vpl011 *u)
 		u->ris &= ~(INT_RX | INT_RT);
 }
 
+/* Signal the interrupt line if it changed; called without the lock. */
+static void update_line(struct vpl011 *u)
+{
+	uint32_t level;
+
+	spin_lock(&u->lock);
+	level = (u->ris & u->imsc) != 0;
+	if (level == u->line) {
+		spin_unlock(&u->lock);
+		return;
+	}
+	u->line = level;
+	spin_unlock(&u->lock);
+	if (u->irq)
+		virq_set_level(u->vm, u->irq, (int)level);
+}
+
 static void input(void *opaque, char c)
 {
 	struct vpl011 *u = opaque;
@@ -86,6 +105,7 @@ static void input(void *opaque, char c)
 		update_rx_status(u);
 	}
 	spin_unlock(&u->lock);
+	update_line(u);
 	/* A vCPU waiting in WFI for input gets to look. */
 	for (uint32_t i = 0; i < u->vm->cfg->nr_vcpus; i++)
 		vcpu_kick(&u->vm->vcpus[i]);
@@ -176,6 +196,7 @@ static enum mmio_result vpl011_access(struct vcpu *vcpu, void *opaque, struct mm
 		acc->value = reg_read(u, reg, &waiting) >> shift;
 	}
 	spin_unlock(&u->lock);
+	update_line(u);
 	if (waiting)
 		console_vm_flush(u->vm);
 	return MMIO_HANDLED;
@@ -186,6 +207,7 @@ int vpl011_init(struct vm *vm, const struct phidias_emul_dev *dev)
 	struct vpl011 *u = &uarts[vm->cfg->id];
 
 	u->vm = vm;
+	u->irq = dev->irq;
 	u->cr = 0x300;		/* TXE | RXE: reset value */
 	u->ifls = 0x12;
 	console_attach_input(vm, input, u);

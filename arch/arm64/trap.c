@@ -109,6 +109,7 @@ void arch_trap_sync(void)
 	struct vcpu *v = this_pcpu()->current;
 	uint64_t esr = sysreg_read(esr_el2);
 
+	vcpu_exited(v);
 	switch (ESR_EC(esr)) {
 	case EC_WFX:
 		v->regs.pc += 4;
@@ -141,6 +142,7 @@ void arch_trap_sync(void)
 
 void arch_trap_irq(void)
 {
+	vcpu_exited(this_pcpu()->current);
 	irq_handle();
 	sched_check();
 }
@@ -150,6 +152,7 @@ void arch_trap_unexpected(uint64_t kind)
 	static const char *const kinds[] = { "?", "FIQ", "SError", "AArch32 exception" };
 	struct vcpu *v = this_pcpu()->current;
 
+	vcpu_exited(v);
 	guest_fault(v, sysreg_read(esr_el2), kinds[kind & 3], 0, 0);
 	sched_check();
 }

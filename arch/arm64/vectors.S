@@ -110,6 +110,8 @@ arch_enter_guest:
 	mrs	x0, tpidr_el2
 	ldr	x1, [x0, #8]			/* pcpu->stack_top */
 	mov	sp, x1
+	bl	vcpu_prepare_entry
+	mrs	x0, tpidr_el2
 	ldr	x0, [x0]			/* pcpu->current */
 	ldp	x1, x2, [x0, #REGS_PC]
 	msr	elr_el2, x1

@@ -4,6 +4,8 @@
 One boot, read until every VM has ticked TICKS times; the tests then judge
 that trace (tests/system/ticks.py explains how).  Nothing here depends on
 wall-clock time: slices are measured with the guests' own counter values.
+QEMU runs with -icount, so guest time follows executed instructions: a busy
+host that deschedules QEMU mid-slice cannot make a slice look short.
 """
 
 import pytest
@@ -13,6 +15,7 @@ from phidias_qemu import banner_of, load_scenario, parse_duration_us
 from ticks import progress_problems, slice_problems, ticks_of
 
 TICKS = 300  # per VM: about 30 slices each at 10 ticks per slice
+ICOUNT = ["-icount", "shift=0"]  # 1 ns of guest time per instruction
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +23,7 @@ def rr():
     scenario = load_scenario("rr")
     names = [vm.name for vm in scenario.vms]
     try:
-        qemu = phidias_qemu.boot("rr", log_name="test_round_robin")
+        qemu = phidias_qemu.boot("rr", extra=ICOUNT, log_name="test_round_robin")
     except RuntimeError as e:  # the build failed
         pytest.fail(str(e), pytrace=False)
     try:

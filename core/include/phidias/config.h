@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #define PHIDIAS_CONFIG_SIGNATURE "PHIDCFG"	/* 7 chars + NUL */
-#define PHIDIAS_CONFIG_VERSION 1u
+#define PHIDIAS_CONFIG_VERSION 2u
 
 /*
  * Translation tables, both EL2 stage 1 and every VM's stage 2:
@@ -39,10 +39,21 @@
 #define PHIDIAS_MAIR_VALUE 0xff04ull
 
 /* Guest-physical (IPA) view every VM gets, whatever the board (DESIGN.md). */
-#define PHIDIAS_GUEST_GICD 0x08000000ull
-#define PHIDIAS_GUEST_GICC 0x08010000ull
+#define PHIDIAS_GUEST_GICD 0x08000000ull	/* emulated distributor, 4 KiB */
+#define PHIDIAS_GUEST_GICD_SIZE 0x1000ull
+#define PHIDIAS_GUEST_GICC 0x08010000ull	/* the physical GICV, mapped */
+#define PHIDIAS_GUEST_GICC_SIZE 0x2000ull
 #define PHIDIAS_GUEST_UART 0x09000000ull
+#define PHIDIAS_GUEST_UART_IRQ 33u
 #define PHIDIAS_GUEST_RAM 0x40000000ull
+
+/*
+ * Every VM's virtual GIC implements INTIDs 0 .. PHIDIAS_VGIC_NR_IRQS - 1:
+ * SGIs 0-15, PPIs 16-31 (virtual timer 27, EL1 physical timer 30),
+ * SPIs 32 and up.
+ */
+#define PHIDIAS_VGIC_NR_IRQS 128u
+#define PHIDIAS_GUEST_VTIMER_IRQ 27u
 
 /* struct phidias_mem_area.flags */
 #define PHIDIAS_MEM_READ 0x1u
@@ -81,7 +92,8 @@ struct phidias_blob {
 };
 
 enum phidias_emul_type {
-	PHIDIAS_EMUL_PL011 = 1,
+	PHIDIAS_EMUL_PL011 = 1,	/* at PHIDIAS_GUEST_UART, irq 33 */
+	PHIDIAS_EMUL_VGICD = 2,	/* at PHIDIAS_GUEST_GICD, every VM has one */
 };
 
 /* A device the hypervisor emulates for a VM (trap and emulate). */
@@ -124,10 +136,18 @@ struct phidias_vm_config {
 	uint32_t nr_blobs;
 	uint32_t nr_devs;
 	uint32_t nr_caps;
+	uint32_t nr_irqs;
+	uint32_t reserved;
 	const struct phidias_mem_area *mem;
 	const struct phidias_blob *blobs;
 	const struct phidias_emul_dev *devs;
 	const struct phidias_cap *caps;
+	/*
+	 * Physical SPIs given to this VM (with its passed-through devices):
+	 * injected under the same INTID, hardware-linked, so the guest's EOI
+	 * deactivates the physical interrupt.  No two VMs share one.
+	 */
+	const uint32_t *irqs;
 };
 
 struct phidias_pcpu_config {

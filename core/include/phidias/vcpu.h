@@ -26,6 +26,8 @@ struct vcpu {
 	uint32_t id;		/* global index */
 	volatile uint32_t state;	/* enum vcpu_state; changed under the pcpu's lock */
 	volatile uint32_t wake;	/* set by anyone, consumed by its pcpu */
+	volatile uint32_t running;	/* executing guest code right now */
+	uint32_t reload;	/* its saved state was reset: load it even if current */
 	struct event timer_wake;	/* virtual-timer deadline while blocked */
 };
 
@@ -33,5 +35,8 @@ extern struct vcpu vcpus[];
 
 /* Ask the vCPU to re-check whether it can run (from any physical CPU). */
 void vcpu_kick(struct vcpu *vcpu);
+/* Around every guest run, on its CPU: after the exit, and last before entry. */
+void vcpu_exited(struct vcpu *vcpu);
+void vcpu_prepare_entry(void);
 
 #endif

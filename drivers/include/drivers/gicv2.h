@@ -7,13 +7,45 @@
 
 #define GIC_SPURIOUS 1023u
 
-void gic_init_dist(uint64_t gicd, uint64_t gicc);
+void gic_init_dist(uint64_t gicd, uint64_t gicc, uint64_t gich);
 void gic_init_cpu(void);
 void gic_enable_irq(uint32_t irq, uint32_t target_cpu);
+void gic_disable_irq(uint32_t irq);
 /* Acknowledge the highest-priority pending interrupt; GIC_SPURIOUS if none. */
 uint32_t gic_ack(uint32_t *iar);
+/*
+ * The CPU interface runs with EOImode 1: gic_eoi drops the running
+ * priority only; gic_deactivate ends the interrupt, unless a guest's
+ * hardware-linked virtual interrupt will (GICv2 4.4.5, 5.4).
+ */
 void gic_eoi(uint32_t iar);
+void gic_deactivate(uint32_t iar);
 void gic_send_sgi(uint32_t sgi, uint32_t target_cpu);
-uint32_t gic_nr_irqs(void);
+/* Active state of this CPU's private interrupt irq (< 32). */
+int gic_ppi_active(uint32_t irq);
+void gic_set_ppi_active(uint32_t irq, int active);
+
+/* Virtual interface control (GICH), of this CPU. */
+#define GICH_HCR_EN (1u << 0)
+#define GICH_HCR_UIE (1u << 1)
+#define GICH_HCR_NPIE (1u << 3)
+#define GICH_LR_VIRTUAL(id) ((uint32_t)(id) & 0x3ffu)
+#define GICH_LR_PHYS(id) (((uint32_t)(id) & 0x3ffu) << 10)
+#define GICH_LR_CPUID(c) (((uint32_t)(c) & 7u) << 10)
+#define GICH_LR_EOI (1u << 19)
+#define GICH_LR_PRIO(p) ((((uint32_t)(p) >> 3) & 0x1fu) << 23)
+#define GICH_LR_PENDING (1u << 28)
+#define GICH_LR_ACTIVE (1u << 29)
+#define GICH_LR_GROUP1 (1u << 30)
+#define GICH_LR_HW (1u << 31)
+
+uint32_t gich_nr_lrs(void);
+uint32_t gich_read_lr(uint32_t i);
+void gich_write_lr(uint32_t i, uint32_t v);
+void gich_write_hcr(uint32_t v);
+uint32_t gich_read_vmcr(void);
+void gich_write_vmcr(uint32_t v);
+uint32_t gich_read_apr(void);
+void gich_write_apr(uint32_t v);
 
 #endif

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Virtual interrupts: what core/ and emulated devices use to raise
+ * interrupts in a VM.  Implemented by the VM's virtual interrupt
+ * controller (emul/vgic.c).
+ */
+#ifndef PHIDIAS_VIRQ_H
+#define PHIDIAS_VIRQ_H
+
+#include <stdint.h>
+
+struct vm;
+struct vcpu;
+
+/* An edge: make intid pending.  SGIs/PPIs go to target, SPIs where the VM routes them. */
+void virq_inject(struct vm *vm, uint32_t intid, struct vcpu *target, uint32_t src);
+/* A level-sensitive line of an emulated device changed. */
+void virq_set_level(struct vm *vm, uint32_t intid, int level);
+/*
+ * A physical interrupt arrived: if it belongs to a guest (its virtual timer,
+ * a passed-through device), inject it hardware-linked and return 1; the
+ * caller then only drops the running priority.
+ */
+int virq_physical(uint32_t intid);
+/* Could the vCPU take an interrupt (a WFI wake-up)? */
+int virq_pending(struct vcpu *v);
+/* Around each guest run: list registers to the model, and back. */
+void virq_sync(struct vcpu *v);
+void virq_flush(struct vcpu *v);
+/* The CPU moves from prev's virtual CPU interface to next's. */
+void virq_switch(struct vcpu *prev, struct vcpu *next);
+/* Forget every interrupt state of the VM (VM reset). */
+void virq_reset_vm(struct vm *vm);
+
+#endif
