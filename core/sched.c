@@ -156,10 +156,26 @@ void vcpu_exited(struct vcpu *v)
 
 void vcpu_prepare_entry(void)
 {
-	struct vcpu *v = this_pcpu()->current;
+	struct pcpu *p = this_pcpu();
 
-	virq_flush(v);
-	v->running = 1;
+	for (;;) {
+		struct vcpu *v = p->current;
+
+		/*
+		 * Say we run, then look whether we still may: whoever stops the
+		 * vCPU sets its state, then looks at `running` (vm_reset), so
+		 * one of the two always sees the other.
+		 */
+		v->running = 1;
+		__asm__ volatile("dmb ish" ::: "memory");
+		if (v->state == VCPU_RUNNABLE) {
+			virq_flush(v);
+			return;
+		}
+		v->running = 0;
+		sev();
+		sched_schedule();
+	}
 }
 
 void vcpu_kick(struct vcpu *v)

@@ -6,6 +6,7 @@
 #include <phidias/log.h>
 #include <phidias/pcpu.h>
 #include <phidias/vcpu.h>
+#include <phidias/virq.h>
 #include <phidias/vm.h>
 #include <phidias/xcore.h>
 
@@ -31,6 +32,26 @@ static void vm_load(const struct vm *vm)
 				     cfg->blobs[i].size);
 }
 
+/* Every vCPU of the VM at its reset state: vCPU 0 about to enter, the others off. */
+static void vm_reset_vcpus(struct vm *vm)
+{
+	const struct phidias_vm_config *cfg = vm->cfg;
+
+	/* The VM's virtual counter starts at 0 when it starts. */
+	vm->cntvoff = arch_counter();
+	for (uint32_t j = 0; j < cfg->nr_vcpus; j++) {
+		struct vcpu *v = &vm->vcpus[j];
+
+		arch_vcpu_reset(v, cfg->entry, cfg->boot_arg);
+		v->arch.cntvoff = vm->cntvoff;
+		v->reload = 1;
+		spin_lock(&v->pcpu->lock);
+		v->wake = 0;
+		v->state = j == 0 ? VCPU_RUNNABLE : VCPU_OFF;
+		spin_unlock(&v->pcpu->lock);
+	}
+}
+
 void vm_init_all(void)
 {
 	for (uint32_t i = 0; i < PHIDIAS_NR_VMS; i++) {
@@ -41,10 +62,6 @@ void vm_init_all(void)
 		vm->vcpus = &vcpus[cfg->first_vcpu];
 		vm->state = VM_RUNNING;
 		vm_load(vm);
-		if (emul_init_vm(vm) < 0)
-			panic("VM '%s': cannot set up its emulated devices", cfg->name);
-		/* The VM's virtual counter starts at 0 when it starts. */
-		vm->cntvoff = arch_counter();
 		for (uint32_t j = 0; j < cfg->nr_vcpus; j++) {
 			struct vcpu *v = &vm->vcpus[j];
 
@@ -54,12 +71,39 @@ void vm_init_all(void)
 			v->id = cfg->first_vcpu + j;
 			v->arch.vmpidr = v->cfg->vmpidr;
 			v->arch.vttbr = ((uint64_t)cfg->vmid << 48) | cfg->s2_root;
-			v->arch.cntvoff = vm->cntvoff;
-			arch_vcpu_reset(v, cfg->entry, cfg->boot_arg);
-			v->state = j == 0 ? VCPU_RUNNABLE : VCPU_OFF;
 		}
+		if (emul_init_vm(vm) < 0)
+			panic("VM '%s': cannot set up its emulated devices", cfg->name);
+		vm_reset_vcpus(vm);
 		vms_running++;
 	}
+}
+
+void vm_reset(struct vm *vm, struct vcpu *caller)
+{
+	log_info("VM '%s' restarting", vm->cfg->name);
+	/* Take every vCPU off its CPU and wait until none executes guest code. */
+	for (uint32_t j = 0; j < vm->cfg->nr_vcpus; j++) {
+		struct vcpu *v = &vm->vcpus[j];
+
+		spin_lock(&v->pcpu->lock);
+		v->state = VCPU_STOPPED;
+		spin_unlock(&v->pcpu->lock);
+		__asm__ volatile("dmb ish" ::: "memory");
+		if (v != caller)
+			xcore_kick(v->pcpu->id);
+	}
+	for (uint32_t j = 0; j < vm->cfg->nr_vcpus; j++)
+		while (vm->vcpus[j].running)
+			wfe();
+	console_vm_flush(vm);
+	vm_load(vm);
+	virq_reset_vm(vm);
+	vm_reset_vcpus(vm);
+	for (uint32_t j = 0; j < vm->cfg->nr_vcpus; j++)
+		xcore_kick(vm->vcpus[j].pcpu->id);
+	/* This CPU must reload the caller's state even if it stays current. */
+	this_pcpu()->need_resched = 1;
 }
 
 void vm_stop(struct vm *vm, const char *why)

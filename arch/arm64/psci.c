@@ -70,6 +70,7 @@ static int64_t features(uint32_t fid)
 	case PSCI_AFFINITY_INFO:
 	case PSCI_MIGRATE_INFO_TYPE:
 	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
 	case PSCI_FEATURES:
 		return PSCI_SUCCESS;
 	default:
@@ -113,6 +114,9 @@ void psci_guest_call(struct vcpu *v)
 		break;
 	case PSCI_SYSTEM_OFF:
 		vm_stop(v->vm, "powered off");
+		return;
+	case PSCI_SYSTEM_RESET:
+		vm_reset(v->vm, v);
 		return;
 	case PSCI_FEATURES:
 		ret = features((uint32_t)x[1]);

@@ -24,6 +24,8 @@ extern struct vm vms[];
 void vm_init_all(void);
 /* Stop the VM: no vCPU of it runs again.  Callable from any CPU. */
 void vm_stop(struct vm *vm, const char *why);
+/* Restart the VM from its pristine images; called by one of its vCPUs. */
+void vm_reset(struct vm *vm, struct vcpu *caller);
 const char *vm_name(const struct vm *vm);
 
 #endif
