@@ -91,13 +91,186 @@ static void check_vm(struct scenario *s, struct vm *vm)
 				   (unsigned long long)vm->mem_base, vm->name);
 	}
 
+}
+
+static unsigned find_vm(const struct scenario *s, const char *name)
+{
+	unsigned t;
+
+	for (t = 0; t < s->nr_vms; t++)
+		if (!strcmp(s->vms[t].name, name))
+			break;
+	return t;
+}
+
+static int vm_has_irq(const struct vm *vm, uint64_t irq)
+{
+	for (unsigned i = 0; i < vm->nr_irqs; i++)
+		if (vm->irqs[i] == irq)
+			return 1;
+	return 0;
+}
+
+/* <device ref>: known, given to one VM only, its SPI virtualizable. */
+static void check_devices(struct scenario *s, struct vm *vm)
+{
+	struct platform *p = &s->plat;
+
+	vm->irqs = xcalloc(vm->nr_devs, sizeof(*vm->irqs));
+	for (unsigned i = 0; i < vm->nr_devs; i++) {
+		struct vm_device *d = &vm->devs[i];
+		struct plat_device *pd;
+		unsigned k, j;
+
+		for (k = 0; k < p->nr_devs; k++)
+			if (!strcmp(p->devs[k].name, d->ref))
+				break;
+		if (k == p->nr_devs) {
+			char *list = xstrdup("");
+
+			for (j = 0; j < p->nr_devs; j++) {
+				char *l = xasprintf("%s%s%s", list, j ? ", " : "",
+						    p->devs[j].name);
+				free(list);
+				list = l;
+			}
+			diag_error(s->file, d->line, "VM '%s' is given unknown "
+				   "device '%s'; platform '%s' has: %s", vm->name,
+				   d->ref, p->name, *list ? list : "(no devices)");
+			free(list);
+			continue;
+		}
+		pd = &p->devs[k];
+		if (pd->owner >= 0) {
+			diag_error(s->file, d->line, "device '%s' is already "
+				   "given to VM '%s' (line %ld); a device belongs "
+				   "to one VM only", d->ref,
+				   s->vms[pd->owner].name, pd->owner_line);
+			continue;
+		}
+		pd->owner = (int)vm->id;
+		pd->owner_line = d->line;
+		d->dev = k;
+		d->resolved = 1;
+		if (pd->irq >= PHIDIAS_VGIC_NR_IRQS) {
+			diag_error(s->file, d->line, "device '%s' raises INTID "
+				   "%u, but a VM's virtual GIC has INTIDs 0-%u "
+				   "only: it cannot be passed through", d->ref,
+				   pd->irq, PHIDIAS_VGIC_NR_IRQS - 1);
+			continue;
+		}
+		if (vm->uart && pd->irq == PHIDIAS_GUEST_UART_IRQ)
+			diag_error(s->file, d->line, "device '%s' raises INTID "
+				   "%u, the interrupt of the emulated UART of VM "
+				   "'%s'; remove <uart/> or the device", d->ref,
+				   pd->irq, vm->name);
+		if (vm_has_irq(vm, pd->irq))
+			continue;	/* a shared line: listed once */
+		/* insertion sort: the table lists the SPIs in order */
+		for (j = vm->nr_irqs; j > 0 && vm->irqs[j - 1] > pd->irq; j--)
+			vm->irqs[j] = vm->irqs[j - 1];
+		vm->irqs[j] = pd->irq;
+		vm->nr_irqs++;
+	}
+}
+
+/* Physical SPIs are owned by one VM (two devices may share a line). */
+static void check_irq_owners(struct scenario *s)
+{
+	for (unsigned a = 0; a < s->nr_vms; a++)
+		for (unsigned i = 0; i < s->vms[a].nr_devs; i++) {
+			const struct vm_device *d = &s->vms[a].devs[i];
+			unsigned irq;
+
+			if (!d->resolved)
+				continue;
+			irq = s->plat.devs[d->dev].irq;
+			for (unsigned b = 0; b < a; b++)
+				if (vm_has_irq(&s->vms[b], irq))
+					diag_error(s->file, d->line, "device '%s' "
+						   "raises SPI %u, which VM '%s' "
+						   "already owns through another "
+						   "device; an interrupt belongs to "
+						   "one VM", d->ref, irq,
+						   s->vms[b].name);
+		}
+}
+
+static void check_shmems(struct scenario *s)
+{
+	char buf[32];
+
+	for (unsigned i = 0; i < s->nr_shmems; i++) {
+		struct shmem *m = &s->shmems[i];
+
+		for (unsigned j = 0; j < i; j++)
+			if (!strcmp(s->shmems[j].name, m->name))
+				diag_error(s->file, m->line, "duplicate shared "
+					   "region name '%s' (first used at line "
+					   "%ld)", m->name, s->shmems[j].line);
+		if (!m->size || !is_aligned(m->size, SZ_4K))
+			diag_error(s->file, m->line, "size of shared region "
+				   "'%s' (%s) is not a positive multiple of 4 "
+				   "KiB", m->name, fmt_size(m->size, buf, sizeof(buf)));
+		if (m->fixed && !is_aligned(m->base, SZ_4K))
+			diag_error(s->file, m->line, "base 0x%llx of shared "
+				   "region '%s' is not 4 KiB aligned",
+				   (unsigned long long)m->base, m->name);
+	}
+}
+
+static void check_vm_shmems(struct scenario *s, struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nr_shm; i++) {
+		struct vm_shmem *m = &vm->shm[i];
+		unsigned k;
+
+		for (k = 0; k < s->nr_shmems; k++)
+			if (!strcmp(s->shmems[k].name, m->ref))
+				break;
+		if (k == s->nr_shmems) {
+			diag_error(s->file, m->line, "VM '%s' maps unknown "
+				   "shared region '%s'; declare it with <shmem "
+				   "name=\"%s\" size=\"...\"/> at the top level",
+				   vm->name, m->ref, m->ref);
+			continue;
+		}
+		for (unsigned j = 0; j < i; j++)
+			if (vm->shm[j].resolved && vm->shm[j].shmem == k) {
+				diag_error(s->file, m->line, "VM '%s' maps shared "
+					   "region '%s' twice (first at line %ld); "
+					   "map it once", vm->name, m->ref,
+					   vm->shm[j].line);
+				k = s->nr_shmems;
+				break;
+			}
+		if (k == s->nr_shmems)
+			continue;
+		m->shmem = k;
+		m->resolved = 1;
+		s->shmems[k].nr_users++;
+		if (!is_aligned(m->ipa, SZ_4K))
+			diag_error(s->file, m->line, "guest address 0x%llx of "
+				   "shared region '%s' in VM '%s' is not 4 KiB "
+				   "aligned; use a multiple of 0x1000",
+				   (unsigned long long)m->ipa, m->ref, vm->name);
+	}
+}
+
+static void check_caps(struct scenario *s, struct vm *vm)
+{
 	for (unsigned c = 0; c < vm->nr_caps; c++) {
 		struct cap *cap = &vm->caps[c];
+		const struct vm *tv;
 		unsigned t;
 
-		for (t = 0; t < s->nr_vms; t++)
-			if (!strcmp(s->vms[t].name, cap->target))
-				break;
+		if (strcmp(cap->type, "ipc")) {
+			diag_error(s->file, cap->line, "capability type '%s' is "
+				   "not supported; the only type is \"ipc\" (a "
+				   "doorbell)", cap->type);
+			continue;
+		}
+		t = find_vm(s, cap->target);
 		if (t == s->nr_vms) {
 			diag_error(s->file, cap->line, "capability of VM '%s' "
 				   "targets unknown VM '%s'; target_xref must "
@@ -106,20 +279,107 @@ static void check_vm(struct scenario *s, struct vm *vm)
 			continue;
 		}
 		cap->target_vm = t;
+		tv = &s->vms[t];
 		if (cap->param >= 16 && cap->param <= 31)
 			diag_error(s->file, cap->line, "capability param %llu "
 				   "is a PPI (16-31); use an SGI (0-15) or an "
-				   "SPI (32-1019)", (unsigned long long)cap->param);
-		else if (cap->param > 1019)
+				   "SPI (32-%u)", (unsigned long long)cap->param,
+				   PHIDIAS_VGIC_NR_IRQS - 1);
+		else if (cap->param >= PHIDIAS_VGIC_NR_IRQS)
 			diag_error(s->file, cap->line, "capability param %llu "
-				   "is not a valid INTID; use an SGI (0-15) or an "
-				   "SPI (32-1019)", (unsigned long long)cap->param);
-		else if (cap->param == SCHISM_VUART_IRQ && s->vms[t].uart)
+				   "is not a valid INTID of the virtual GIC of VM "
+				   "'%s' (0-%u); use an SGI (0-15) or an SPI "
+				   "(32-%u)", (unsigned long long)cap->param,
+				   tv->name, PHIDIAS_VGIC_NR_IRQS - 1,
+				   PHIDIAS_VGIC_NR_IRQS - 1);
+		else if (cap->param == PHIDIAS_GUEST_UART_IRQ && tv->uart)
 			diag_error(s->file, cap->line, "capability param 33 "
 				   "clashes with the UART interrupt (SPI 33) of "
-				   "VM '%s'; pick another SPI or SGI",
-				   s->vms[t].name);
+				   "VM '%s'; pick another SPI or SGI", tv->name);
+		else if (vm_has_irq(tv, cap->param))
+			diag_error(s->file, cap->line, "capability param %llu "
+				   "clashes with an interrupt of a device passed "
+				   "through to VM '%s'; pick another SPI or SGI",
+				   (unsigned long long)cap->param, tv->name);
 	}
+}
+
+struct ipa_range {
+	uint64_t start, end;
+	char *what;
+};
+
+/*
+ * A VM's guest-physical map: RAM, GIC, UART, devices, shared regions must
+ * not overlap and must lie in the 39-bit IPA space. Reported on the line
+ * of the later element.
+ */
+static void check_ipa_map(struct scenario *s, const struct vm *vm)
+{
+	unsigned max = 4 + vm->nr_devs + vm->nr_shm, n = 0;
+	struct ipa_range *r = xcalloc(max, sizeof(*r));
+	const uint64_t top = 1ull << PHIDIAS_PT_VA_BITS;
+
+	r[n++] = (struct ipa_range){ PHIDIAS_GUEST_RAM,
+		PHIDIAS_GUEST_RAM + vm->mem_size, xstrdup("its RAM") };
+	r[n++] = (struct ipa_range){ PHIDIAS_GUEST_GICD, PHIDIAS_GUEST_GICD +
+		PHIDIAS_GUEST_GICD_SIZE, xstrdup("its GIC distributor") };
+	r[n++] = (struct ipa_range){ PHIDIAS_GUEST_GICC, PHIDIAS_GUEST_GICC +
+		PHIDIAS_GUEST_GICC_SIZE, xstrdup("its GIC CPU interface") };
+	if (vm->uart)
+		r[n++] = (struct ipa_range){ PHIDIAS_GUEST_UART, PHIDIAS_GUEST_UART +
+			SCHISM_VUART_SIZE, xstrdup("its UART") };
+	for (unsigned i = 0; i < vm->nr_devs + vm->nr_shm; i++) {
+		uint64_t start, size;
+		long line;
+		char *what;
+
+		if (i < vm->nr_devs) {
+			const struct vm_device *d = &vm->devs[i];
+
+			if (!d->resolved)
+				continue;
+			start = s->plat.devs[d->dev].base;
+			size = s->plat.devs[d->dev].size;
+			line = d->line;
+			what = xasprintf("device '%s' (line %ld)", d->ref, line);
+		} else {
+			const struct vm_shmem *m = &vm->shm[i - vm->nr_devs];
+
+			if (!m->resolved || !is_aligned(m->ipa, SZ_4K))
+				continue;
+			start = m->ipa;
+			size = s->shmems[m->shmem].size;
+			line = m->line;
+			what = xasprintf("shared region '%s' (line %ld)", m->ref,
+					 line);
+			if (start >= top || size > top - start) {
+				diag_error(s->file, line, "shared region '%s' at "
+					   "guest address 0x%llx of VM '%s' does "
+					   "not fit below 512 GiB (the 39-bit "
+					   "guest-physical space)", m->ref,
+					   (unsigned long long)start, vm->name);
+				free(what);
+				continue;
+			}
+		}
+		for (unsigned j = 0; j < n; j++)
+			if (start < r[j].end && r[j].start < start + size) {
+				diag_error(s->file, line, "%s at guest address "
+					   "0x%llx-0x%llx of VM '%s' overlaps %s "
+					   "(0x%llx-0x%llx); choose another guest "
+					   "address", what, (unsigned long long)start,
+					   (unsigned long long)(start + size - 1),
+					   vm->name, r[j].what,
+					   (unsigned long long)r[j].start,
+					   (unsigned long long)(r[j].end - 1));
+				break;
+			}
+		r[n++] = (struct ipa_range){ start, start + size, what };
+	}
+	for (unsigned i = 0; i < n; i++)
+		free(r[i].what);
+	free(r);
 }
 
 /* Looks for file in the -I directories, then the scenario's directory. */
@@ -151,54 +411,92 @@ static char *find_image(struct scenario *s, const char *file,
 	return NULL;
 }
 
-static void check_image(struct scenario *s, struct vm *vm, char *const *inc,
-			unsigned nr_inc)
+/*
+ * Finds a guest image (what: "kernel image", "initrd") and reads its size
+ * and first 64 bytes; *abs_out is its absolute path. 0 on success.
+ */
+static int open_image(struct scenario *s, const struct vm *vm,
+		      const char *what, const char *file, long line,
+		      char *const *inc, unsigned nr_inc, char **abs_out,
+		      uint64_t *size, uint8_t hdr[64], size_t *nhdr)
 {
 	char *searched = NULL, *path, *abs;
-	uint8_t hdr[64];
-	uint64_t ram_end = PHIDIAS_GUEST_RAM + vm->mem_size, dtb, text_offset = 0;
 	struct stat st;
 	FILE *fp;
-	size_t n;
-	int is_image = 0;
 
-	path = find_image(s, vm->kernel_file, inc, nr_inc, &searched);
+	path = find_image(s, file, inc, nr_inc, &searched);
 	if (!path) {
-		diag_error(s->file, vm->kernel_line, "kernel image '%s' of VM "
-			   "'%s' not found (searched: %s); build it or add "
-			   "-I <dir>", vm->kernel_file, vm->name,
-			   *searched ? searched : vm->kernel_file);
+		diag_error(s->file, line, "%s '%s' of VM '%s' not found "
+			   "(searched: %s); build it or add -I <dir>", what,
+			   file, vm->name, *searched ? searched : file);
 		free(searched);
-		return;
+		return -1;
 	}
 	free(searched);
 	abs = realpath(path, NULL);
 	fp = abs ? fopen(abs, "rb") : NULL;
 	if (!fp || fstat(fileno(fp), &st)) {
-		diag_error(s->file, vm->kernel_line, "cannot read kernel image "
-			   "'%s': %s", path, strerror(errno));
+		diag_error(s->file, line, "cannot read %s '%s': %s", what, path,
+			   strerror(errno));
 		if (fp)
 			fclose(fp);
 		free(abs);
 		free(path);
-		return;
+		return -1;
 	}
 	free(path);
-	n = fread(hdr, 1, sizeof(hdr), fp);
+	*nhdr = fread(hdr, 1, 64, fp);
 	fclose(fp);
-	if (strpbrk(abs, "\"\\\n")) {
-		diag_error(s->file, vm->kernel_line, "the path of kernel image "
-			   "'%s' contains a quote, backslash or newline; move "
-			   "it to a plain directory", abs);
+	if (strpbrk(abs, "\"\\\n"))
+		diag_error(s->file, line, "the path of %s '%s' contains a "
+			   "quote, backslash or newline; move it to a plain "
+			   "directory", what, abs);
+	*abs_out = abs;
+	*size = (uint64_t)st.st_size;
+	if (!*size) {
+		diag_error(s->file, line, "%s '%s' is empty", what, abs);
+		return -1;
 	}
-	vm->kernel_path = abs;
-	vm->kernel_size = (uint64_t)st.st_size;
-	vm->kernel_span = vm->kernel_size;
-	if (!vm->kernel_size) {
-		diag_error(s->file, vm->kernel_line, "kernel image '%s' is "
-			   "empty", vm->kernel_path);
+	return 0;
+}
+
+/* The initrd goes right below the DTB; the kernel must end below it. */
+static void check_initrd(struct scenario *s, struct vm *vm, char *const *inc,
+			 unsigned nr_inc)
+{
+	uint8_t hdr[64];
+	size_t n;
+
+	if (open_image(s, vm, "initrd", vm->initrd_file, vm->initrd_line, inc,
+		       nr_inc, &vm->initrd_path, &vm->initrd_size, hdr, &n))
 		return;
+	if (!vm->mem_line || !is_aligned(vm->mem_size, SZ_4K) ||
+	    vm->mem_size < SCHISM_MIN_VM_RAM)
+		return;
+	vm->initrd_ipa = layout_initrd_ipa(vm->mem_size, vm->initrd_size);
+	if (!vm->initrd_ipa) {
+		char buf[32];
+
+		diag_error(s->file, vm->initrd_line, "initrd '%s' (%s) does "
+			   "not fit in VM '%s' below its device tree at 0x%llx; "
+			   "give the VM more memory", vm->initrd_file,
+			   fmt_size(vm->initrd_size, buf, sizeof(buf)), vm->name,
+			   (unsigned long long)layout_dtb_ipa(vm->mem_size));
 	}
+}
+
+static void check_image(struct scenario *s, struct vm *vm, char *const *inc,
+			unsigned nr_inc)
+{
+	uint8_t hdr[64];
+	uint64_t ram_end = PHIDIAS_GUEST_RAM + vm->mem_size, dtb, text_offset = 0;
+	size_t n;
+	int is_image = 0;
+
+	if (open_image(s, vm, "kernel image", vm->kernel_file, vm->kernel_line,
+		       inc, nr_inc, &vm->kernel_path, &vm->kernel_size, hdr, &n))
+		return;
+	vm->kernel_span = vm->kernel_size;
 	if (n == sizeof(hdr) && le64(hdr + ARM64_HDR_MAGIC) % (1ull << 32) ==
 	    ARM64_IMAGE_MAGIC) {
 		is_image = 1;
@@ -234,6 +532,20 @@ static void check_image(struct scenario *s, struct vm *vm, char *const *inc,
 			   vm->name, (unsigned long long)dtb,
 			   fmt_size(dtb - vm->load, b2, sizeof(b2)),
 			   (unsigned long long)vm->load);
+	} else if (vm->initrd_ipa && (vm->load >= vm->initrd_ipa ||
+		   vm->kernel_span > vm->initrd_ipa - vm->load)) {
+		char b1[32], b2[32];
+
+		diag_error(s->file, vm->kernel_line, "kernel image '%s' (%s%s) "
+			   "of VM '%s' overlaps its initrd at 0x%llx, leaving "
+			   "%s from load address 0x%llx; give the VM more "
+			   "memory or use a smaller initrd", vm->kernel_file,
+			   fmt_size(vm->kernel_span, b1, sizeof(b1)),
+			   vm->kernel_span != vm->kernel_size ? " incl. bss" : "",
+			   vm->name, (unsigned long long)vm->initrd_ipa,
+			   fmt_size(vm->initrd_ipa > vm->load ?
+				    vm->initrd_ipa - vm->load : 0, b2, sizeof(b2)),
+			   (unsigned long long)vm->load);
 	}
 	if (!vm->has_entry && (vm->load < PHIDIAS_GUEST_RAM || vm->load >= ram_end))
 		return;		/* entry = load, already reported */
@@ -254,10 +566,30 @@ int check_scenario(struct scenario *s, char *const *incdirs, unsigned nr_inc)
 	unsigned before = diag_count();
 
 	check_cpus(s);
-	for (unsigned i = 0; i < s->nr_vms; i++)
+	check_shmems(s);
+	for (unsigned i = 0; i < s->nr_vms; i++) {
 		check_vm(s, &s->vms[i]);
-	for (unsigned i = 0; i < s->nr_vms; i++)
+		check_devices(s, &s->vms[i]);
+		check_vm_shmems(s, &s->vms[i]);
+	}
+	check_irq_owners(s);
+	for (unsigned i = 0; i < s->nr_vms; i++) {
+		check_caps(s, &s->vms[i]);
+		if (s->vms[i].mem_line)
+			check_ipa_map(s, &s->vms[i]);
+	}
+	/* A warning only: a region may be kept for a VM added later. */
+	for (unsigned i = 0; i < s->nr_shmems; i++)
+		if (!s->shmems[i].nr_users)
+			diag_warning(s->file, s->shmems[i].line, "shared region "
+				     "'%s' is mapped by no VM; it still takes "
+				     "%s of RAM", s->shmems[i].name,
+				     fmt_size(s->shmems[i].size, (char[32]){ 0 }, 32));
+	for (unsigned i = 0; i < s->nr_vms; i++) {
+		if (s->vms[i].initrd_file)
+			check_initrd(s, &s->vms[i], incdirs, nr_inc);
 		if (s->vms[i].kernel_file)
 			check_image(s, &s->vms[i], incdirs, nr_inc);
+	}
 	return diag_count() == before ? 0 : -1;
 }

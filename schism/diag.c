@@ -41,3 +41,19 @@ void diag_set_quiet(int q)
 {
 	quiet = q;
 }
+
+void diag_warning(const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	if (file && line > 0)
+		fprintf(stderr, "%s:%ld: warning: ", file, line);
+	else
+		fprintf(stderr, "%s: warning: ", file ? file : "schism");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

@@ -126,9 +126,11 @@ static void emit_pagetables(const struct scenario *s,
 	}
 }
 
-static unsigned blob_index(unsigned vm, int dtb)
+enum { BLOB_KERNEL, BLOB_DTB, BLOB_INITRD };
+
+static unsigned blob_index(unsigned vm, unsigned kind)
 {
-	return 2 * vm + (dtb ? 1 : 0);
+	return 3 * vm + kind;
 }
 
 static void emit_blobs(const struct scenario *s, const char *final_gen, FILE *f)
@@ -146,6 +148,11 @@ static void emit_blobs(const struct scenario *s, const char *final_gen, FILE *f)
 		fprintf(f, "\n\t.balign 4096\n\t.globl phidias_blob_%u\n"
 			"phidias_blob_%u:\n\t.incbin \"%s/vm-%s.dtb\"\n",
 			blob_index(i, 1), blob_index(i, 1), final_gen, vm->name);
+		if (vm->initrd_path)
+			fprintf(f, "\n\t.balign 4096\n\t.globl phidias_blob_%u\n"
+				"phidias_blob_%u:\n\t.incbin \"%s\"\n",
+				blob_index(i, BLOB_INITRD),
+				blob_index(i, BLOB_INITRD), vm->initrd_path);
 	}
 }
 
@@ -163,44 +170,109 @@ static void emit_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static const char *base_name(const char *file)
+{
+	const char *b = strrchr(file, '/');
+
+	return b ? b + 1 : file;
+}
+
+static void emit_mem_area(FILE *f, uint64_t ipa, uint64_t pa, uint64_t size,
+			  const char *flags, const char *kind, const char *name)
+{
+	fprintf(f, "\t{ .ipa = 0x%llxull, .pa = 0x%llxull, .size = 0x%llxull,\n"
+		"\t  .flags = %s,\n\t  .kind = %s, .name = \"%s\" },\n",
+		ULL(ipa), ULL(pa), ULL(size), flags, kind, name);
+}
+
+static void emit_blob(FILE *f, const struct vm *vm, const char *name,
+		      unsigned idx, uint64_t size, uint64_t ipa)
+{
+	fprintf(f, "\t{ .name = ");
+	emit_str(f, name);
+	fprintf(f, ", .src = phidias_blob_%u, .size = 0x%llxull,\n"
+		"\t  .dst_pa = 0x%llxull, .dst_ipa = 0x%llxull },\n", idx,
+		ULL(size), ULL(vm->mem_base + (ipa - PHIDIAS_GUEST_RAM)), ULL(ipa));
+}
+
+/* Memory areas in this order: RAM (always first), GICV, devices, shmem. */
+static unsigned vm_nr_mem(const struct vm *vm)
+{
+	return 2 + vm->nr_devs + vm->nr_shm;
+}
+
+static unsigned vm_nr_devs(const struct vm *vm)
+{
+	return 1 + (vm->uart ? 1u : 0u);
+}
+
 static void emit_vm_arrays(const struct scenario *s, const struct vm *vm,
 			   FILE *f)
 {
-	const char *base = strrchr(vm->kernel_file, '/');
 	unsigned i = vm->id;
+	char *dtb;
 
-	base = base ? base + 1 : vm->kernel_file;
 	fprintf(f, "\n/* VM '%s' */\n", vm->name);
-	fprintf(f, "static const struct phidias_mem_area vm%u_mem[] = {\n"
-		"\t{ .ipa = 0x%llxull, .pa = 0x%llxull, .size = 0x%llxull,\n"
-		"\t  .flags = PHIDIAS_MEM_READ | PHIDIAS_MEM_WRITE | PHIDIAS_MEM_EXEC,\n"
-		"\t  .kind = PHIDIAS_MEM_RAM, .name = \"ram\" },\n};\n", i,
-		ULL(PHIDIAS_GUEST_RAM), ULL(vm->mem_base), ULL(vm->mem_size));
+	fprintf(f, "static const struct phidias_mem_area vm%u_mem[] = {\n", i);
+	emit_mem_area(f, PHIDIAS_GUEST_RAM, vm->mem_base, vm->mem_size,
+		      "PHIDIAS_MEM_READ | PHIDIAS_MEM_WRITE | PHIDIAS_MEM_EXEC",
+		      "PHIDIAS_MEM_RAM", "ram");
+	emit_mem_area(f, PHIDIAS_GUEST_GICC, s->plat.gicv, PHIDIAS_GUEST_GICC_SIZE,
+		      "PHIDIAS_MEM_READ | PHIDIAS_MEM_WRITE | PHIDIAS_MEM_DEVICE",
+		      "PHIDIAS_MEM_PASSTHRU", "gicv");
+	for (unsigned d = 0; d < vm->nr_devs; d++) {
+		const struct plat_device *pd = &s->plat.devs[vm->devs[d].dev];
+
+		emit_mem_area(f, pd->base, pd->base, pd->size,
+			      "PHIDIAS_MEM_READ | PHIDIAS_MEM_WRITE | PHIDIAS_MEM_DEVICE",
+			      "PHIDIAS_MEM_PASSTHRU", pd->name);
+	}
+	for (unsigned m = 0; m < vm->nr_shm; m++) {
+		const struct vm_shmem *vs = &vm->shm[m];
+		const struct shmem *sh = &s->shmems[vs->shmem];
+
+		emit_mem_area(f, vs->ipa, sh->base, sh->size, vs->ro ?
+			      "PHIDIAS_MEM_READ" : "PHIDIAS_MEM_READ | PHIDIAS_MEM_WRITE",
+			      "PHIDIAS_MEM_SHARED", sh->name);
+	}
+	fprintf(f, "};\n");
+
 	fprintf(f, "static const struct phidias_blob vm%u_blobs[] = {\n", i);
-	fprintf(f, "\t{ .name = ");
-	emit_str(f, base);
-	fprintf(f, ", .src = phidias_blob_%u, .size = 0x%llxull,\n"
-		"\t  .dst_pa = 0x%llxull, .dst_ipa = 0x%llxull },\n",
-		blob_index(i, 0), ULL(vm->kernel_size),
-		ULL(vm->mem_base + (vm->load - PHIDIAS_GUEST_RAM)), ULL(vm->load));
-	fprintf(f, "\t{ .name = \"vm-%s.dtb\", .src = phidias_blob_%u, "
-		".size = 0x%llxull,\n\t  .dst_pa = 0x%llxull, .dst_ipa = 0x%llxull },\n};\n",
-		vm->name, blob_index(i, 1), ULL(SCHISM_DTB_SIZE),
-		ULL(vm->mem_base + (vm->dtb_ipa - PHIDIAS_GUEST_RAM)),
-		ULL(vm->dtb_ipa));
+	emit_blob(f, vm, base_name(vm->kernel_file), blob_index(i, BLOB_KERNEL),
+		  vm->kernel_size, vm->load);
+	dtb = xasprintf("vm-%s.dtb", vm->name);
+	emit_blob(f, vm, dtb, blob_index(i, BLOB_DTB), SCHISM_DTB_SIZE,
+		  vm->dtb_ipa);
+	free(dtb);
+	if (vm->initrd_path)
+		emit_blob(f, vm, base_name(vm->initrd_file),
+			  blob_index(i, BLOB_INITRD), vm->initrd_size,
+			  vm->initrd_ipa);
+	fprintf(f, "};\n");
+
+	fprintf(f, "static const struct phidias_emul_dev vm%u_devs[] = {\n"
+		"\t{ .type = PHIDIAS_EMUL_VGICD, .irq = 0, .ipa = 0x%llxull, "
+		".size = 0x%llxull },\n", i, ULL(PHIDIAS_GUEST_GICD),
+		ULL(PHIDIAS_GUEST_GICD_SIZE));
 	if (vm->uart)
-		fprintf(f, "static const struct phidias_emul_dev vm%u_devs[] = {\n"
-			"\t{ .type = PHIDIAS_EMUL_PL011, .irq = %u, .ipa = 0x%llxull, "
-			".size = 0x%llxull },\n};\n", i, SCHISM_VUART_IRQ,
+		fprintf(f, "\t{ .type = PHIDIAS_EMUL_PL011, .irq = %u, .ipa = 0x%llxull, "
+			".size = 0x%llxull },\n", PHIDIAS_GUEST_UART_IRQ,
 			ULL(PHIDIAS_GUEST_UART), ULL(SCHISM_VUART_SIZE));
+	fprintf(f, "};\n");
 	if (vm->nr_caps) {
 		fprintf(f, "static const struct phidias_cap vm%u_caps[] = {\n", i);
 		for (unsigned c = 0; c < vm->nr_caps; c++)
 			fprintf(f, "\t{ .type = PHIDIAS_CAP_IPC, .target_vm = %u, "
-				".param = %llu }, /* -> '%s' */\n",
-				vm->caps[c].target_vm, ULL(vm->caps[c].param),
+				".param = %llu }, /* %u -> '%s' */\n",
+				vm->caps[c].target_vm, ULL(vm->caps[c].param), c,
 				s->vms[vm->caps[c].target_vm].name);
 		fprintf(f, "};\n");
+	}
+	if (vm->nr_irqs) {
+		fprintf(f, "static const uint32_t vm%u_irqs[] = {", i);
+		for (unsigned q = 0; q < vm->nr_irqs; q++)
+			fprintf(f, " %u,", vm->irqs[q]);
+		fprintf(f, " };\n");
 	}
 }
 
@@ -215,8 +287,14 @@ static void emit_config(const struct scenario *s, FILE *f)
 	fprintf(f, "extern uint64_t phidias_pt_el2_0[512];\n");
 	for (unsigned i = 0; i < s->nr_vms; i++)
 		fprintf(f, "extern uint64_t phidias_pt_vm%u_0[512];\n", i);
-	for (unsigned i = 0; i < 2 * s->nr_vms; i++)
-		fprintf(f, "extern const uint8_t phidias_blob_%u[];\n", i);
+	for (unsigned i = 0; i < s->nr_vms; i++) {
+		fprintf(f, "extern const uint8_t phidias_blob_%u[];\n"
+			"extern const uint8_t phidias_blob_%u[];\n",
+			blob_index(i, BLOB_KERNEL), blob_index(i, BLOB_DTB));
+		if (s->vms[i].initrd_path)
+			fprintf(f, "extern const uint8_t phidias_blob_%u[];\n",
+				blob_index(i, BLOB_INITRD));
+	}
 
 	for (unsigned i = 0; i < s->nr_vms; i++)
 		emit_vm_arrays(s, &s->vms[i], f);
@@ -229,20 +307,23 @@ static void emit_config(const struct scenario *s, FILE *f)
 			"\t\t.nr_vcpus = %u,\n\t\t.first_vcpu = %u,\n"
 			"\t\t.entry = 0x%llxull,\n\t\t.boot_arg = 0x%llxull,\n"
 			"\t\t.s2_root = (uint64_t)&phidias_pt_vm%u_0,\n"
-			"\t\t.nr_mem = 1,\n\t\t.nr_blobs = 2,\n"
+			"\t\t.nr_mem = %u,\n\t\t.nr_blobs = %u,\n"
 			"\t\t.nr_devs = %u,\n\t\t.nr_caps = %u,\n"
-			"\t\t.mem = vm%u_mem,\n\t\t.blobs = vm%u_blobs,\n",
+			"\t\t.nr_irqs = %u,\n"
+			"\t\t.mem = vm%u_mem,\n\t\t.blobs = vm%u_blobs,\n"
+			"\t\t.devs = vm%u_devs,\n",
 			vm->name, i, i + 1, vm->nr_vcpus, vm->first_vcpu,
-			ULL(vm->entry), ULL(vm->dtb_ipa), i, vm->uart ? 1u : 0u,
-			vm->nr_caps, i, i);
-		if (vm->uart)
-			fprintf(f, "\t\t.devs = vm%u_devs,\n", i);
-		else
-			fprintf(f, "\t\t.devs = NULL,\n");
+			ULL(vm->entry), ULL(vm->dtb_ipa), i, vm_nr_mem(vm),
+			vm->initrd_path ? 3u : 2u, vm_nr_devs(vm), vm->nr_caps,
+			vm->nr_irqs, i, i, i);
 		if (vm->nr_caps)
 			fprintf(f, "\t\t.caps = vm%u_caps,\n", i);
 		else
 			fprintf(f, "\t\t.caps = NULL,\n");
+		if (vm->nr_irqs)
+			fprintf(f, "\t\t.irqs = vm%u_irqs,\n", i);
+		else
+			fprintf(f, "\t\t.irqs = NULL,\n");
 		fprintf(f, "\t},\n");
 	}
 	fprintf(f, "};\n");
@@ -370,7 +451,7 @@ static int mm_cmp(const void *a, const void *b)
 static void emit_memmap(const struct scenario *s, FILE *f)
 {
 	const struct platform *p = &s->plat;
-	unsigned n = 0, max = 6 + 3 * s->nr_vms;
+	unsigned n = 0, max = 6 + 4 * s->nr_vms + s->nr_shmems;
 	struct mm_line *l = xcalloc(max, sizeof(*l));
 	uint64_t pos = p->ram_base, code_end = s->hyp_base + SCHISM_HYP_CODE_BUDGET;
 	char buf[32];
@@ -388,10 +469,18 @@ static void emit_memmap(const struct scenario *s, FILE *f)
 		l[n++] = (struct mm_line){ s->hyp_base + vm->dtb_blob_off,
 			SCHISM_DTB_SIZE, xasprintf("blob: device tree of VM '%s'",
 						   vm->name) };
+		if (vm->initrd_path)
+			l[n++] = (struct mm_line){ s->hyp_base + vm->initrd_blob_off,
+				vm->initrd_size, xasprintf("blob: initrd '%s' of VM '%s'",
+							   vm->initrd_file, vm->name) };
 		l[n++] = (struct mm_line){ vm->mem_base, vm->mem_size,
 			xasprintf("RAM of VM '%s'%s", vm->name,
 				  vm->mem_fixed ? " (fixed)" : "") };
 	}
+	for (unsigned i = 0; i < s->nr_shmems; i++)
+		l[n++] = (struct mm_line){ s->shmems[i].base, s->shmems[i].size,
+			xasprintf("shared region '%s'%s", s->shmems[i].name,
+				  s->shmems[i].fixed ? " (fixed)" : "") };
 	if (code_end + s->blobs_size < s->hyp_base + s->hyp_size)
 		l[n++] = (struct mm_line){ code_end + s->blobs_size,
 			s->hyp_base + s->hyp_size - code_end - s->blobs_size,
@@ -445,12 +534,46 @@ static void emit_memmap(const struct scenario *s, FILE *f)
 		fprintf(f, "  0x%016llx  0x%016llx  %10s  device tree (x0)\n",
 			ULL(vm->dtb_ipa), ULL(vm->dtb_ipa + SCHISM_DTB_SIZE - 1),
 			fmt_size(SCHISM_DTB_SIZE, buf, sizeof(buf)));
+		if (vm->initrd_path)
+			fprintf(f, "  0x%016llx  0x%016llx  %10s  initrd '%s'\n",
+				ULL(vm->initrd_ipa),
+				ULL(vm->initrd_ipa + vm->initrd_size - 1),
+				fmt_size(vm->initrd_size, buf, sizeof(buf)),
+				vm->initrd_file);
+		fprintf(f, "  0x%016llx  0x%016llx  %10s  emulated GIC distributor\n",
+			ULL(PHIDIAS_GUEST_GICD),
+			ULL(PHIDIAS_GUEST_GICD + PHIDIAS_GUEST_GICD_SIZE - 1),
+			fmt_size(PHIDIAS_GUEST_GICD_SIZE, buf, sizeof(buf)));
+		fprintf(f, "  0x%016llx  0x%016llx  %10s  GIC CPU interface -> "
+			"GICV PA 0x%llx\n", ULL(PHIDIAS_GUEST_GICC),
+			ULL(PHIDIAS_GUEST_GICC + PHIDIAS_GUEST_GICC_SIZE - 1),
+			fmt_size(PHIDIAS_GUEST_GICC_SIZE, buf, sizeof(buf)),
+			ULL(s->plat.gicv));
+		for (unsigned d = 0; d < vm->nr_devs; d++) {
+			const struct plat_device *pd = &s->plat.devs[vm->devs[d].dev];
+
+			fprintf(f, "  0x%016llx  0x%016llx  %10s  device '%s' "
+				"(passed through, INTID %u)\n", ULL(pd->base),
+				ULL(pd->base + pd->size - 1),
+				fmt_size(pd->size, buf, sizeof(buf)), pd->name,
+				pd->irq);
+		}
+		for (unsigned m = 0; m < vm->nr_shm; m++) {
+			const struct vm_shmem *vs = &vm->shm[m];
+			const struct shmem *sh = &s->shmems[vs->shmem];
+
+			fprintf(f, "  0x%016llx  0x%016llx  %10s  shared region "
+				"'%s' (%s) -> PA 0x%llx\n", ULL(vs->ipa),
+				ULL(vs->ipa + sh->size - 1),
+				fmt_size(sh->size, buf, sizeof(buf)), sh->name,
+				vs->ro ? "ro" : "rw", ULL(sh->base));
+		}
 		if (vm->uart)
 			fprintf(f, "  0x%016llx  0x%016llx  %10s  emulated PL011, "
 				"INTID %u\n", ULL(PHIDIAS_GUEST_UART),
 				ULL(PHIDIAS_GUEST_UART + SCHISM_VUART_SIZE - 1),
 				fmt_size(SCHISM_VUART_SIZE, buf, sizeof(buf)),
-				SCHISM_VUART_IRQ);
+				PHIDIAS_GUEST_UART_IRQ);
 		for (unsigned c = 0; c < vm->nr_caps; c++)
 			fprintf(f, "  cap %u: ipc -> VM '%s', INTID %llu\n", c,
 				s->vms[vm->caps[c].target_vm].name,

@@ -2,10 +2,12 @@
 /*
  * Pass 4: physical memory layout.
  *   1. the hypervisor image at the platform's load address: a 2 MiB budget
- *      for code/data/bss, then every guest blob (kernel, DTB) 4 KiB aligned;
+ *      for code/data/bss, then every guest blob (kernel, DTB, initrd) 4 KiB
+ *      aligned;
  *      the region is rounded up to 2 MiB;
  *   2. the per-CPU areas right after it, 64 KiB per physical CPU;
- *   3. VM RAM: fixed bases where asked, the rest largest first, each aligned
+ *   3. VM RAM and shared regions: fixed bases where asked, the rest largest
+ *      first (VMs before regions of equal size), each aligned
  *      to the largest block size (1 GiB, 2 MiB, 4 KiB) not larger than it,
  *      lowest address first.
  * The first 2 MiB of RAM stay free (QEMU puts its DTB there).
@@ -38,6 +40,15 @@ uint64_t layout_dtb_ipa(uint64_t ram_size)
 	return PHIDIAS_GUEST_RAM + ram_size - SCHISM_DTB_SIZE;
 }
 
+uint64_t layout_initrd_ipa(uint64_t ram_size, uint64_t initrd_size)
+{
+	uint64_t dtb = layout_dtb_ipa(ram_size);
+
+	if (initrd_size > dtb - PHIDIAS_GUEST_RAM)
+		return 0;
+	return (dtb - initrd_size) & ~(SZ_4K - 1);
+}
+
 static int overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
 {
 	return s1 < e2 && s2 < e1;
@@ -68,6 +79,9 @@ static void place_hypervisor(struct scenario *s, struct region *r, unsigned *n)
 		off = align_up(off, SZ_4K);
 		vm->dtb_blob_off = off;
 		off += SCHISM_DTB_SIZE;
+		off = align_up(off, SZ_4K);
+		vm->initrd_blob_off = off;
+		off += vm->initrd_size;
 	}
 	s->hyp_base = p->hyp_load;
 	s->blobs_size = off - SCHISM_HYP_CODE_BUDGET;
@@ -95,57 +109,66 @@ static void place_hypervisor(struct scenario *s, struct region *r, unsigned *n)
 				     "the per-CPU areas" };
 }
 
-static void place_fixed(struct scenario *s, struct vm *vm, struct region *r,
-			unsigned *n, char **names)
+/* A VM's RAM or a shared region, as the placement sees it. */
+struct item {
+	uint64_t size;
+	int fixed;
+	uint64_t *base;
+	long line;
+	char *subject;		/* "memory of VM 'a'", "shared region 'x'" */
+	const char *noun;	/* "VM", "region" */
+	char *need;		/* "VM 'a'", "shared region 'x'" */
+};
+
+static void place_fixed(struct scenario *s, const struct item *it,
+			struct region *r, unsigned *n, char **names)
 {
 	const struct platform *p = &s->plat;
-	uint64_t end = vm->mem_base + vm->mem_size;
+	uint64_t end = *it->base + it->size;
 	const struct region *o;
 
-	if (end < vm->mem_base || vm->mem_base < p->ram_base ||
+	if (end < *it->base || *it->base < p->ram_base ||
 	    end > p->ram_base + p->ram_size) {
-		diag_error(s->file, vm->mem_line, "memory of VM '%s' "
-			   "(0x%llx-0x%llx) is outside platform RAM "
-			   "(0x%llx-0x%llx); change base or size",
-			   vm->name, (unsigned long long)vm->mem_base,
+		diag_error(s->file, it->line, "%s (0x%llx-0x%llx) is outside "
+			   "platform RAM (0x%llx-0x%llx); change base or size",
+			   it->subject, (unsigned long long)*it->base,
 			   (unsigned long long)end - 1,
 			   (unsigned long long)p->ram_base,
 			   (unsigned long long)(p->ram_base + p->ram_size - 1));
 		return;
 	}
-	o = find_overlap(r, *n, vm->mem_base, end);
+	o = find_overlap(r, *n, *it->base, end);
 	if (o) {
-		diag_error(s->file, vm->mem_line, "memory of VM '%s' "
-			   "(0x%llx-0x%llx) overlaps %s (0x%llx-0x%llx); "
-			   "move base or drop it to let schism place the VM",
-			   vm->name, (unsigned long long)vm->mem_base,
+		diag_error(s->file, it->line, "%s (0x%llx-0x%llx) overlaps %s "
+			   "(0x%llx-0x%llx); move base or drop it to let schism "
+			   "place the %s", it->subject,
+			   (unsigned long long)*it->base,
 			   (unsigned long long)end - 1, o->what,
 			   (unsigned long long)o->start,
-			   (unsigned long long)o->end - 1);
+			   (unsigned long long)o->end - 1, it->noun);
 		return;
 	}
-	names[*n] = xasprintf("the memory of VM '%s' (line %ld)", vm->name,
-			      vm->mem_line);
-	r[*n] = (struct region){ vm->mem_base, end, names[*n] };
+	names[*n] = xasprintf("the %s (line %ld)", it->subject, it->line);
+	r[*n] = (struct region){ *it->base, end, names[*n] };
 	(*n)++;
 }
 
-static void place_free(struct scenario *s, struct vm *vm, struct region *r,
-		       unsigned *n, char **names)
+static void place_free(struct scenario *s, const struct item *it,
+		       struct region *r, unsigned *n, char **names)
 {
 	const struct platform *p = &s->plat;
-	uint64_t align = layout_block_align(vm->mem_size);
+	uint64_t align = layout_block_align(it->size);
 	uint64_t ram_end = p->ram_base + p->ram_size;
 	uint64_t a = align_up(p->ram_base, align), free_total = 0;
 	char b1[32], b2[32], b3[32], b4[32];
 
-	while (a <= ram_end && vm->mem_size <= ram_end - a) {
-		const struct region *o = find_overlap(r, *n, a, a + vm->mem_size);
+	while (a <= ram_end && it->size <= ram_end - a) {
+		const struct region *o = find_overlap(r, *n, a, a + it->size);
 
 		if (!o) {
-			vm->mem_base = a;
-			names[*n] = xasprintf("the memory of VM '%s'", vm->name);
-			r[*n] = (struct region){ a, a + vm->mem_size, names[*n] };
+			*it->base = a;
+			names[*n] = xasprintf("the %s", it->subject);
+			r[*n] = (struct region){ a, a + it->size, names[*n] };
 			(*n)++;
 			return;
 		}
@@ -155,11 +178,11 @@ static void place_free(struct scenario *s, struct vm *vm, struct region *r,
 	free_total = p->ram_size;
 	for (unsigned i = 0; i < *n; i++)
 		free_total -= r[i].end - r[i].start;
-	diag_error(s->file, vm->mem_line, "not enough RAM for VM '%s': it needs "
+	diag_error(s->file, it->line, "not enough RAM for %s: it needs "
 		   "%s aligned to %s, but only %s of the platform's %s RAM is "
 		   "left and no aligned gap is large enough; reduce the memory "
-		   "of some VMs", vm->name,
-		   fmt_size(vm->mem_size, b1, sizeof(b1)),
+		   "of some VMs or shared regions", it->need,
+		   fmt_size(it->size, b1, sizeof(b1)),
 		   fmt_size(align, b2, sizeof(b2)),
 		   fmt_size(free_total, b3, sizeof(b3)),
 		   fmt_size(p->ram_size, b4, sizeof(b4)));
@@ -168,41 +191,59 @@ static void place_free(struct scenario *s, struct vm *vm, struct region *r,
 int layout_memory(struct scenario *s)
 {
 	unsigned before = diag_count(), n = 0, *order, nfree = 0;
-	struct region *r = xcalloc(s->nr_vms + 3, sizeof(*r));
-	char **names = xcalloc(s->nr_vms + 3, sizeof(*names));
+	unsigned nit = s->nr_vms + s->nr_shmems;
+	struct region *r = xcalloc(nit + 3, sizeof(*r));
+	char **names = xcalloc(nit + 3, sizeof(*names));
+	struct item *it = xcalloc(nit, sizeof(*it));
 
-	place_hypervisor(s, r, &n);
+	/* VMs first, then shared regions: equal sizes keep this order. */
 	for (unsigned i = 0; i < s->nr_vms; i++) {
 		struct vm *vm = &s->vms[i];
 
-		if (!vm->mem_fixed)
-			continue;
-		place_fixed(s, vm, r, &n, names);
+		it[i] = (struct item){ vm->mem_size, vm->mem_fixed, &vm->mem_base,
+			vm->mem_line, xasprintf("memory of VM '%s'", vm->name),
+			"VM", xasprintf("VM '%s'", vm->name) };
+	}
+	for (unsigned i = 0; i < s->nr_shmems; i++) {
+		struct shmem *m = &s->shmems[i];
+
+		it[s->nr_vms + i] = (struct item){ m->size, m->fixed, &m->base,
+			m->line, xasprintf("shared region '%s'", m->name),
+			"region", xasprintf("shared region '%s'", m->name) };
 	}
 
+	place_hypervisor(s, r, &n);
+	for (unsigned i = 0; i < nit; i++)
+		if (it[i].fixed)
+			place_fixed(s, &it[i], r, &n, names);
+
 	/* Largest first; equal sizes keep scenario order (stable). */
-	order = xcalloc(s->nr_vms, sizeof(*order));
-	for (unsigned i = 0; i < s->nr_vms; i++) {
+	order = xcalloc(nit, sizeof(*order));
+	for (unsigned i = 0; i < nit; i++) {
 		unsigned j;
 
-		if (s->vms[i].mem_fixed)
+		if (it[i].fixed)
 			continue;
-		for (j = nfree; j > 0 && s->vms[order[j - 1]].mem_size <
-					 s->vms[i].mem_size; j--)
+		for (j = nfree; j > 0 && it[order[j - 1]].size < it[i].size; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
 		nfree++;
 	}
 	for (unsigned i = 0; i < nfree; i++)
-		place_free(s, &s->vms[order[i]], r, &n, names);
+		place_free(s, &it[order[i]], r, &n, names);
 
 	for (unsigned i = 0; i < s->nr_vms; i++) {
 		struct vm *vm = &s->vms[i];
 
 		vm->dtb_ipa = layout_dtb_ipa(vm->mem_size);
 	}
-	for (unsigned i = 0; i < s->nr_vms + 3; i++)
+	for (unsigned i = 0; i < nit; i++) {
+		free(it[i].subject);
+		free(it[i].need);
+	}
+	for (unsigned i = 0; i < nit + 3; i++)
 		free(names[i]);
+	free(it);
 	free(names);
 	free(order);
 	free(r);

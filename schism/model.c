@@ -69,6 +69,97 @@ static unsigned small_num(const char *file, xmlNodePtr n, const char *name,
 	return (unsigned)v;
 }
 
+static int overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
+{
+	return s1 < e2 && s2 < e1;
+}
+
+/* The platform's <device> list: what VMs may be given. */
+static void build_devices(const char *f, xmlNodePtr r, struct platform *p)
+{
+	unsigned n = 0;
+
+	for (xmlNodePtr c = r->children; c; c = c->next)
+		n += is_elem(c, "device");
+	p->devs = xcalloc(n, sizeof(*p->devs));
+	for (xmlNodePtr c = r->children; c; c = c->next) {
+		struct plat_device *d;
+		unsigned np = 0;
+		char *v;
+
+		if (!is_elem(c, "device"))
+			continue;
+		d = &p->devs[p->nr_devs++];
+		d->line = xmlGetLineNo(c);
+		d->owner = -1;
+		d->name = prop(c, "name");
+		d->compatible = prop(c, "compatible");
+		v = prop(c, "primecell");
+		d->primecell = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+		free(v);
+		d->base = num_prop(f, c, "base", 0, NULL);
+		d->size = num_prop(f, c, "size", 0, NULL);
+		d->irq = small_num(f, c, "irq", num_prop(f, c, "irq", 0, NULL));
+		for (xmlNodePtr q = c->children; q; q = q->next)
+			np += is_elem(q, "dt-property");
+		d->prop_names = xcalloc(np, sizeof(char *));
+		d->prop_values = xcalloc(np, sizeof(char *));
+		for (xmlNodePtr q = c->children; q; q = q->next)
+			if (is_elem(q, "dt-property")) {
+				d->prop_names[d->nr_props] = prop(q, "name");
+				d->prop_values[d->nr_props++] = prop(q, "value");
+			}
+
+		if (!d->size || !is_aligned(d->base | d->size, SZ_4K) ||
+		    d->base >= (1ull << PHIDIAS_PT_VA_BITS) ||
+		    d->size > (1ull << PHIDIAS_PT_VA_BITS) - d->base)
+			diag_error(f, d->line, "device '%s': base and size must "
+				   "be 4 KiB aligned, size not 0, and the device "
+				   "must lie below 512 GiB", d->name);
+		if (d->irq < 32 || d->irq > 1019)
+			diag_error(f, d->line, "device '%s': irq %u is not an "
+				   "SPI; give its GIC INTID (32-1019, i.e. the DT "
+				   "SPI number + 32)", d->name, d->irq);
+		for (unsigned i = 0; i + 1 < p->nr_devs; i++) {
+			const struct plat_device *o = &p->devs[i];
+
+			if (!strcmp(o->name, d->name))
+				diag_error(f, d->line, "duplicate device name "
+					   "'%s' (first used at line %ld)",
+					   d->name, o->line);
+			else if (overlaps(d->base, d->base + d->size, o->base,
+					  o->base + o->size))
+				diag_error(f, d->line, "device '%s' overlaps "
+					   "device '%s' (line %ld)", d->name,
+					   o->name, o->line);
+		}
+		{
+			const struct {
+				uint64_t base, size;
+				const char *what;
+			} fixed[] = {
+				{ p->ram_base, p->ram_size, "RAM" },
+				{ p->uart_base, SCHISM_UART_SIZE, "the console UART" },
+				{ p->gicd, SCHISM_GICD_SIZE, "the GIC distributor" },
+				{ p->gicc, SCHISM_GICC_SIZE, "the GIC CPU interface" },
+				{ p->gich, SCHISM_GICH_SIZE, "the GIC hypervisor interface" },
+				{ p->gicv, PHIDIAS_GUEST_GICC_SIZE, "the GIC virtual CPU interface" },
+			};
+
+			for (unsigned i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+				if (overlaps(d->base, d->base + d->size, fixed[i].base,
+					     fixed[i].base + fixed[i].size))
+					diag_error(f, d->line, "device '%s' overlaps "
+						   "%s of the platform", d->name,
+						   fixed[i].what);
+		}
+		if (d->irq == p->uart_irq)
+			diag_error(f, d->line, "device '%s' uses irq %u, the "
+				   "interrupt of the hypervisor's console UART",
+				   d->name, d->irq);
+	}
+}
+
 static void build_platform(struct xml_docs *d, struct platform *p)
 {
 	const char *f = d->platform_file;
@@ -124,6 +215,7 @@ static void build_platform(struct xml_docs *d, struct platform *p)
 	s = prop(n, "conduit");
 	p->psci_conduit = s && !strcmp(s, "hvc") ? PHIDIAS_PSCI_HVC : PHIDIAS_PSCI_SMC;
 	free(s);
+	build_devices(f, r, p);
 	n = child(r, "qemu");
 	p->qemu_machine = n ? prop(n, "machine") : NULL;
 	p->qemu_cpu = n ? prop(n, "cpu") : NULL;
@@ -135,6 +227,7 @@ static void build_platform(struct xml_docs *d, struct platform *p)
 static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
 {
 	unsigned nv = 0, nc = 0, nmem = 0, nker = 0, nargs = 0, nuart = 0;
+	unsigned nd = 0, ns = 0, ninitrd = 0, npsci = 0;
 
 	vm->name = prop(vn, "name");
 	vm->line = xmlGetLineNo(vn);
@@ -143,9 +236,15 @@ static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
 			nv++;
 		else if (is_elem(n, "cap"))
 			nc++;
+		else if (is_elem(n, "device"))
+			nd++;
+		else if (is_elem(n, "shmem"))
+			ns++;
 	}
 	vm->vcpus = xcalloc(nv, sizeof(*vm->vcpus));
 	vm->caps = xcalloc(nc, sizeof(*vm->caps));
+	vm->devs = xcalloc(nd, sizeof(*vm->devs));
+	vm->shm = xcalloc(ns, sizeof(*vm->shm));
 	for (xmlNodePtr n = vn->children; n; n = n->next) {
 		long line = xmlGetLineNo(n);
 
@@ -194,8 +293,40 @@ static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
 			struct cap *c = &vm->caps[vm->nr_caps++];
 
 			c->line = line;
+			c->type = prop(n, "type");
 			c->target = prop(n, "target_xref");
 			c->param = num_prop(f, n, "param", 0, NULL);
+		} else if (is_elem(n, "initrd")) {
+			if (ninitrd++) {
+				diag_error(f, line, "VM '%s' has more than one "
+					   "<initrd>; combine them into one "
+					   "archive", vm->name);
+				continue;
+			}
+			vm->initrd_line = line;
+			vm->initrd_file = prop(n, "file");
+		} else if (is_elem(n, "psci")) {
+			char *c = prop(n, "conduit");
+
+			if (npsci++)
+				diag_error(f, line, "VM '%s' has more than one "
+					   "<psci>; keep one", vm->name);
+			vm->psci_smc = c && !strcmp(c, "smc");
+			free(c);
+		} else if (is_elem(n, "device")) {
+			struct vm_device *d = &vm->devs[vm->nr_devs++];
+
+			d->line = line;
+			d->ref = prop(n, "ref");
+		} else if (is_elem(n, "shmem")) {
+			struct vm_shmem *m = &vm->shm[vm->nr_shm++];
+			char *a = prop(n, "access");
+
+			m->line = line;
+			m->ref = prop(n, "ref");
+			m->ipa = num_prop(f, n, "base", 0, NULL);
+			m->ro = a && !strcmp(a, "ro");
+			free(a);
 		}
 	}
 	if (!nmem)
@@ -248,9 +379,28 @@ int model_build(struct xml_docs *d, struct scenario *s)
 		free(v);
 	}
 
-	for (n = r->children; n; n = n->next)
+	for (n = r->children; n; n = n->next) {
 		if (is_elem(n, "vm"))
 			nvms++;
+		else if (is_elem(n, "shmem"))
+			s->nr_shmems++;
+	}
+	if (!nvms)
+		diag_error(f, s->line, "scenario '%s' has no <vm>; add at least "
+			   "one", s->name);
+	s->shmems = xcalloc(s->nr_shmems, sizeof(*s->shmems));
+	s->nr_shmems = 0;
+	for (n = r->children; n; n = n->next) {
+		struct shmem *m;
+
+		if (!is_elem(n, "shmem"))
+			continue;
+		m = &s->shmems[s->nr_shmems++];
+		m->line = xmlGetLineNo(n);
+		m->name = prop(n, "name");
+		m->size = num_prop(f, n, "size", 0, NULL);
+		m->base = num_prop(f, n, "base", 0, &m->fixed);
+	}
 	s->vms = xcalloc(nvms, sizeof(*s->vms));
 	for (n = r->children; n; n = n->next) {
 		struct vm *vm;
@@ -273,9 +423,20 @@ void scenario_free(struct scenario *s)
 	for (unsigned i = 0; i < s->nr_vms; i++) {
 		struct vm *vm = &s->vms[i];
 
-		for (unsigned c = 0; c < vm->nr_caps; c++)
+		for (unsigned c = 0; c < vm->nr_caps; c++) {
+			free(vm->caps[c].type);
 			free(vm->caps[c].target);
+		}
 		free(vm->caps);
+		for (unsigned d = 0; d < vm->nr_devs; d++)
+			free(vm->devs[d].ref);
+		free(vm->devs);
+		for (unsigned m = 0; m < vm->nr_shm; m++)
+			free(vm->shm[m].ref);
+		free(vm->shm);
+		free(vm->irqs);
+		free(vm->initrd_file);
+		free(vm->initrd_path);
 		free(vm->vcpus);
 		free(vm->name);
 		free(vm->kernel_file);
@@ -283,6 +444,22 @@ void scenario_free(struct scenario *s)
 		free(vm->bootargs);
 	}
 	free(s->vms);
+	for (unsigned i = 0; i < s->nr_shmems; i++)
+		free(s->shmems[i].name);
+	free(s->shmems);
+	for (unsigned i = 0; i < s->plat.nr_devs; i++) {
+		struct plat_device *d = &s->plat.devs[i];
+
+		for (unsigned j = 0; j < d->nr_props; j++) {
+			free(d->prop_names[j]);
+			free(d->prop_values[j]);
+		}
+		free(d->prop_names);
+		free(d->prop_values);
+		free(d->name);
+		free(d->compatible);
+	}
+	free(s->plat.devs);
 	free(s->plat.file);
 	free(s->plat.name);
 	free(s->plat.qemu_machine);

@@ -11,10 +11,17 @@
  *   0 = block (levels 1-2); output address bits [47:12]; AF bit 10;
  *   SH[9:8] = 0b11 inner shareable.
  * Stage 1 (EL2): AttrIndx[4:2] into MAIR_EL2; AP[7:6]: AP[2] (bit 7) = 0
- *   read/write, AP[1] (bit 6) is RES1 in the single-range EL2 regime;
- *   XN bit 54 (EL2 has a single XN, PXN is RES0).
+ *   read/write, 1 read-only; AP[1] (bit 6) is RES1 in the single-range EL2
+ *   regime; XN bit 54 (EL2 has a single XN, PXN is RES0).
  * Stage 2: MemAttr[5:2] = 0b1111 normal inner/outer write-back,
- *   0b0001 Device-nGnRE; S2AP[7:6] = 0b11 read/write; XN bit 54.
+ *   0b0001 Device-nGnRE; S2AP[7:6] = 0b11 read/write, 0b01 read-only;
+ *   XN bit 54 (XN[1:0] = 0b10: not executable at EL1 nor EL0).
+ *
+ * What a VM's stage 2 holds (docs/scenario.md): its RAM (normal, RWX), the
+ * GICV frame at the guest GICC address (device, XN), its passed-through
+ * devices at IPA == PA (device, XN), its shared regions (normal WB inner
+ * shareable, XN, read-only where access="ro"). The GIC distributor and
+ * the UART are not mapped: their accesses trap and are emulated.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +40,19 @@
 #define PT_S2_MEMATTR_NORMAL_WB (0xfull << 2)
 #define PT_S2_MEMATTR_DEVICE_NGNRE (0x1ull << 2)
 #define PT_S2_AP_RW (3ull << 6)
+#define PT_S2_AP_RO (1ull << 6)
+#define PT_S1_AP_RO_EL2 (3ull << 6)	/* AP[2] = 1: read-only */
 
 uint64_t pt_leaf_attrs(enum pt_stage stage, enum pt_mem mem)
 {
 	uint64_t a = PT_AF | PT_SH_INNER;
 
 	if (stage == PT_EL2) {
-		a |= PT_S1_AP_RW_EL2;
+		a |= mem == PT_NORMAL_RO_XN ? PT_S1_AP_RO_EL2 : PT_S1_AP_RW_EL2;
 		a |= PT_S1_ATTRIDX(mem == PT_DEVICE_XN ? PHIDIAS_MAIR_IDX_DEVICE
 						       : PHIDIAS_MAIR_IDX_NORMAL);
 	} else {
-		a |= PT_S2_AP_RW;
+		a |= mem == PT_NORMAL_RO_XN ? PT_S2_AP_RO : PT_S2_AP_RW;
 		a |= mem == PT_DEVICE_XN ? PT_S2_MEMATTR_DEVICE_NGNRE
 					 : PT_S2_MEMATTR_NORMAL_WB;
 	}
@@ -175,6 +184,38 @@ int pgtables_build(const struct scenario *s, struct scenario_tables *t)
 			diag_error(s->file, vm->mem_line, "cannot map the memory "
 				   "of VM '%s' at IPA 0x%llx", vm->name,
 				   (unsigned long long)PHIDIAS_GUEST_RAM);
+		if (pt_map(&t->s2[i], PHIDIAS_GUEST_GICC, p->gicv,
+			   PHIDIAS_GUEST_GICC_SIZE, PT_DEVICE_XN))
+			diag_error(p->file, 0, "cannot map the GICV frame at "
+				   "0x%llx for VM '%s'",
+				   (unsigned long long)p->gicv, vm->name);
+		for (unsigned d = 0; d < vm->nr_devs; d++) {
+			const struct plat_device *pd = &p->devs[vm->devs[d].dev];
+
+			if (pt_map(&t->s2[i], pd->base, pd->base, pd->size,
+				   PT_DEVICE_XN))
+				diag_error(s->file, vm->devs[d].line, "cannot "
+					   "map device '%s' into VM '%s'",
+					   pd->name, vm->name);
+		}
+		for (unsigned m = 0; m < vm->nr_shm; m++) {
+			const struct vm_shmem *vs = &vm->shm[m];
+			const struct shmem *sh = &s->shmems[vs->shmem];
+
+			if (pt_map(&t->s2[i], vs->ipa, sh->base, sh->size,
+				   vs->ro ? PT_NORMAL_RO_XN : PT_NORMAL_RW_XN))
+				diag_error(s->file, vs->line, "cannot map shared "
+					   "region '%s' into VM '%s' at 0x%llx",
+					   sh->name, vm->name,
+					   (unsigned long long)vs->ipa);
+		}
+	}
+	for (unsigned i = 0; i < s->nr_shmems; i++) {
+		const struct shmem *sh = &s->shmems[i];
+
+		if (pt_map(&t->el2, sh->base, sh->base, sh->size, PT_NORMAL_RW_XN))
+			diag_error(s->file, sh->line, "cannot map shared region "
+				   "'%s' in the EL2 tables", sh->name);
 	}
 	return diag_count() == before ? 0 : -1;
 }

@@ -48,6 +48,9 @@
 /* ---- diagnostics (diag.c) ---- */
 void diag_error(const char *file, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* "file:line: warning: message": printed, not counted as an error. */
+void diag_warning(const char *file, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 unsigned diag_count(void);
 void diag_reset(void);
 /* Tests can silence stderr output; errors are still counted. */
@@ -72,6 +75,22 @@ int is_aligned(uint64_t v, uint64_t a);
 const char *fmt_size(uint64_t size, char *buf, size_t len);
 
 /* ---- the model ---- */
+
+/* A physical device of the board that a VM may be given (<device>). */
+struct plat_device {
+	char *name;
+	char *compatible;
+	int primecell;		/* also "arm,primecell", with apb_pclk */
+	uint64_t base, size;
+	unsigned irq;		/* SPI INTID */
+	char **prop_names;	/* extra DT properties, value in DTS syntax */
+	char **prop_values;	/* NULL for a boolean property */
+	unsigned nr_props;
+	long line;
+	int owner;		/* VM id, -1 if no VM has it (check.c) */
+	long owner_line;
+};
+
 struct platform {
 	char *file;		/* path of the platform XML */
 	char *name;
@@ -85,6 +104,8 @@ struct platform {
 	unsigned hyp_timer_irq, virt_timer_irq, phys_timer_irq;
 	unsigned psci_conduit;	/* enum phidias_psci_conduit */
 	char *qemu_machine, *qemu_cpu;
+	struct plat_device *devs;
+	unsigned nr_devs;
 	uint8_t *bytes;		/* file contents, for the scenario hash */
 	size_t nbytes;
 };
@@ -95,9 +116,38 @@ struct vcpu {
 };
 
 struct cap {
+	char *type;		/* only "ipc" is supported */
 	char *target;		/* target_xref */
 	unsigned target_vm;	/* resolved by check.c */
 	uint64_t param;
+	long line;
+};
+
+/* <device ref=""/> inside a VM: a platform device passed through. */
+struct vm_device {
+	char *ref;
+	unsigned dev;		/* index into plat.devs, resolved by check.c */
+	int resolved;
+	long line;
+};
+
+/* A top-level <shmem name size [base]/>. */
+struct shmem {
+	char *name;
+	uint64_t size;
+	int fixed;
+	uint64_t base;		/* PA: requested if fixed, else set by layout.c */
+	long line;
+	unsigned nr_users;	/* VMs mapping it, counted by check.c */
+};
+
+/* <shmem ref base access/> inside a VM. */
+struct vm_shmem {
+	char *ref;
+	unsigned shmem;		/* index into scenario.shmems, by check.c */
+	int resolved;
+	uint64_t ipa;		/* guest address */
+	int ro;
 	long line;
 };
 
@@ -123,15 +173,28 @@ struct vm {
 	uint64_t load, entry;	/* IPAs, defaults applied by check.c */
 	long kernel_line;
 
+	char *initrd_file;	/* NULL if none */
+	char *initrd_path;
+	uint64_t initrd_size;
+	uint64_t initrd_ipa;	/* set by check.c: just below the DTB */
+	long initrd_line;
+
 	char *bootargs;		/* NULL if none */
 	int uart;
+	int psci_smc;		/* guest PSCI conduit: 0 hvc (default), 1 smc */
 
 	struct cap *caps;
 	unsigned nr_caps;
+	struct vm_device *devs;
+	unsigned nr_devs;
+	struct vm_shmem *shm;
+	unsigned nr_shm;
+	unsigned *irqs;		/* physical SPIs of its devices, sorted */
+	unsigned nr_irqs;
 
 	/* set by layout.c */
 	uint64_t dtb_ipa;
-	uint64_t kernel_blob_off, dtb_blob_off;	/* offsets from hyp_base */
+	uint64_t kernel_blob_off, dtb_blob_off, initrd_blob_off;	/* from hyp_base */
 };
 
 struct scenario {
@@ -150,6 +213,8 @@ struct scenario {
 	struct vm *vms;
 	unsigned nr_vms;
 	unsigned nr_vcpus;
+	struct shmem *shmems;
+	unsigned nr_shmems;
 
 	uint8_t *bytes;		/* file contents, for the scenario hash */
 	size_t nbytes;
@@ -187,10 +252,13 @@ int layout_memory(struct scenario *s);
 uint64_t layout_block_align(uint64_t size);
 /* The DTB IPA of a VM with RAM of the given size. */
 uint64_t layout_dtb_ipa(uint64_t ram_size);
+/* The IPA of an initrd of the given size: 4 KiB aligned, right below the
+ * DTB; 0 if it does not fit in the RAM. */
+uint64_t layout_initrd_ipa(uint64_t ram_size, uint64_t initrd_size);
 
 /* pgtable.c: an in-memory model of one translation-table tree. */
 enum pt_stage { PT_EL2 = 1, PT_S2 = 2 };
-enum pt_mem { PT_NORMAL_RW = 1, PT_NORMAL_RW_XN, PT_DEVICE_XN };
+enum pt_mem { PT_NORMAL_RW = 1, PT_NORMAL_RW_XN, PT_NORMAL_RO_XN, PT_DEVICE_XN };
 
 struct pt_table {
 	uint64_t desc[512];		/* leaf descriptors; 0 where next[i] */

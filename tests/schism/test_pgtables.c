@@ -4,7 +4,11 @@
  * scenarios: every scenario in tests/schism/good/ and a few built in here run
  * through all passes; the generated config.c + pagetables.c + blobs.S are
  * compiled FOR THE HOST with walker.c, and the mappings the walker finds
- * must be exactly each VM's RAM (stage 2) and exactly the spec's EL2 map.
+ * must be exactly what docs/scenario.md promises: per VM (stage 2) its RAM,
+ * the GICV frame, its passed-through devices and its shared regions, each
+ * with its attributes; EL2 the hypervisor, per-CPU areas, VM RAM, shared
+ * regions and the platform's UART/GICD/GICC/GICH. The config's memory
+ * areas must list the same, in order, with the right flags and kinds.
  * Usage: test_pgtables <repo root>
  */
 #define _XOPEN_SOURCE 700
@@ -22,6 +26,8 @@
 #define SH_IS (3ull << 8)
 #define XN (1ull << 54)
 #define S2_NORMAL_RW (AF | SH_IS | (3ull << 6) | (0xfull << 2))
+#define S2_NORMAL_RO_XN (AF | SH_IS | (1ull << 6) | (0xfull << 2) | XN)
+#define S2_DEVICE_XN (AF | SH_IS | (3ull << 6) | (0x1ull << 2) | XN)
 #define EL2_NORMAL_RW (AF | SH_IS | (1ull << 6) | (1ull << 2))	/* AttrIndx 1 */
 #define EL2_DEVICE_XN (AF | SH_IS | (1ull << 6) | (0ull << 2) | XN)
 
@@ -30,6 +36,16 @@ static const char *root;
 struct map {
 	uint64_t va, pa, size, attrs;
 };
+
+/* A config memory area as the walker prints it. */
+struct area {
+	uint64_t ipa, pa, size;
+	unsigned flags, kind;
+	char name[64];
+};
+
+#define MAX_VMS 16
+#define MAX_MAPS 64
 
 static void test_descriptor_encodings(void)
 {
@@ -57,6 +73,15 @@ static void test_descriptor_encodings(void)
 	CHECK(pt_map(&t, 0x40000000ull, 0x40201000ull, SZ_2M, PT_NORMAL_RW) == 0, "map");
 	CHECK(t.nr_tables == 3 && t.root->next[1]->next[0] &&
 	      !t.root->next[1]->desc[0], "no block for a misaligned PA");
+	pt_free(&t);
+
+	pt_init(&t, PT_S2);
+	CHECK(pt_map(&t, 0x50000000ull, 0x7f000000ull, SZ_4K, PT_NORMAL_RO_XN) == 0, "ro");
+	CHECK(t.tables[2]->desc[0] == (0x7f000000ull | S2_NORMAL_RO_XN | 3),
+	      "S2 read-only page 0x%llx", (unsigned long long)t.tables[2]->desc[0]);
+	CHECK(pt_map(&t, 0x09010000ull, 0x09010000ull, SZ_4K, PT_DEVICE_XN) == 0, "dev");
+	CHECK(t.tables[4]->desc[16] == (0x09010000ull | S2_DEVICE_XN | 3),
+	      "S2 device page 0x%llx", (unsigned long long)t.tables[4]->desc[16]);
 	pt_free(&t);
 
 	pt_init(&t, PT_EL2);
@@ -115,6 +140,38 @@ static int run_cmd(const char *cmd)
 	return rc;
 }
 
+/* What stage 2 and the memory areas of VM v must be (docs/scenario.md). */
+static unsigned expected_vm(const struct scenario *s, unsigned v,
+			    struct map *m, struct area *ar, unsigned *nar)
+{
+	const struct vm *vm = &s->vms[v];
+	unsigned n = 0, na = 0;
+
+	m[n++] = (struct map){ 0x40000000ull, vm->mem_base, vm->mem_size, S2_NORMAL_RW };
+	ar[na++] = (struct area){ 0x40000000ull, vm->mem_base, vm->mem_size, 7, 1, "ram" };
+	m[n++] = (struct map){ 0x08010000ull, s->plat.gicv, 0x2000, S2_DEVICE_XN };
+	ar[na++] = (struct area){ 0x08010000ull, s->plat.gicv, 0x2000, 0xb, 3, "gicv" };
+	for (unsigned d = 0; d < vm->nr_devs; d++) {
+		const struct plat_device *pd = &s->plat.devs[vm->devs[d].dev];
+
+		m[n++] = (struct map){ pd->base, pd->base, pd->size, S2_DEVICE_XN };
+		ar[na] = (struct area){ pd->base, pd->base, pd->size, 0xb, 3, "" };
+		snprintf(ar[na++].name, 64, "%s", pd->name);
+	}
+	for (unsigned i = 0; i < vm->nr_shm; i++) {
+		const struct vm_shmem *vs = &vm->shm[i];
+		const struct shmem *sh = &s->shmems[vs->shmem];
+
+		m[n++] = (struct map){ vs->ipa, sh->base, sh->size,
+				       vs->ro ? S2_NORMAL_RO_XN : S2_NORMAL_RW | XN };
+		ar[na] = (struct area){ vs->ipa, sh->base, sh->size,
+					vs->ro ? 1u : 3u, 2, "" };
+		snprintf(ar[na++].name, 64, "%s", sh->name);
+	}
+	*nar = na;
+	return coalesce(m, n);
+}
+
 static void check_scenario_tables(const char *name, const char *xml,
 				  const char *platforms, const char *imgdir,
 				  const char *tmp)
@@ -126,8 +183,10 @@ static void check_scenario_tables(const char *name, const char *xml,
 	struct scenario *s = NULL;
 	struct scenario_tables *t = NULL;
 	char *cmd, *walker, line[512];
-	struct map el2[64], s2got[64], el2got[64];
-	unsigned nel2 = 0, ns2got, nel2got = 0, nmem = 0;
+	struct map el2[64], el2got[64];
+	static struct map s2got[MAX_VMS][MAX_MAPS];
+	static struct area memgot[MAX_VMS][MAX_MAPS];
+	unsigned nel2 = 0, nel2got = 0, ns2got[MAX_VMS] = { 0 }, nmem[MAX_VMS] = { 0 };
 	FILE *p;
 
 	diag_reset();
@@ -135,6 +194,7 @@ static void check_scenario_tables(const char *name, const char *xml,
 		CHECK(0, "%s: schism rejected it (%u errors)", name, diag_count());
 		goto out;
 	}
+	CHECK(s->nr_vms <= MAX_VMS, "%s: too many VMs for this test", name);
 	walker = xasprintf("%s/walker-%s", tmp, name);
 	cmd = xasprintf("gcc -std=c11 -Wall -Wextra -Werror -O1 -Wa,--noexecstack -I%s/core/include "
 			"-I%s/gen -o %s %s/tests/schism/walker.c %s/gen/config.c "
@@ -147,13 +207,17 @@ static void check_scenario_tables(const char *name, const char *xml,
 	}
 	free(cmd);
 
-	/* EL2: hypervisor, per-CPU, VM RAM, UART, GICD, GICC, GICH */
+	/* EL2: hypervisor, per-CPU, VM RAM, shared regions, UART, GICD, GICC,
+	 * GICH; never a passed-through device nor the GICV */
 	el2[nel2++] = (struct map){ s->hyp_base, s->hyp_base, s->hyp_size, EL2_NORMAL_RW };
 	el2[nel2++] = (struct map){ s->percpu_base, s->percpu_base,
 				    s->nr_pcpus * 0x10000ull, EL2_NORMAL_RW | XN };
 	for (unsigned i = 0; i < s->nr_vms; i++)
 		el2[nel2++] = (struct map){ s->vms[i].mem_base, s->vms[i].mem_base,
 					    s->vms[i].mem_size, EL2_NORMAL_RW | XN };
+	for (unsigned i = 0; i < s->nr_shmems; i++)
+		el2[nel2++] = (struct map){ s->shmems[i].base, s->shmems[i].base,
+					    s->shmems[i].size, EL2_NORMAL_RW | XN };
 	el2[nel2++] = (struct map){ s->plat.uart_base, s->plat.uart_base, 0x1000, EL2_DEVICE_XN };
 	el2[nel2++] = (struct map){ s->plat.gicd, s->plat.gicd, 0x1000, EL2_DEVICE_XN };
 	el2[nel2++] = (struct map){ s->plat.gicc, s->plat.gicc, 0x2000, EL2_DEVICE_XN };
@@ -166,55 +230,59 @@ static void check_scenario_tables(const char *name, const char *xml,
 		CHECK(0, "cannot run the walker");
 		goto free_model;
 	}
-	ns2got = 0;
-	{
-		unsigned cur_vm = ~0u;
-		struct map want;
+	while (fgets(line, sizeof(line), p)) {
+		struct map m;
+		struct area a;
+		unsigned vm;
 
-		while (fgets(line, sizeof(line), p)) {
-			struct map m;
-			unsigned vm, flags, kind;
-			char mname[64];
-
-			if (sscanf(line, "EL2 %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
-				   &m.va, &m.pa, &m.size, &m.attrs) == 4) {
-				if (nel2got < 64)
-					el2got[nel2got++] = m;
-			} else if (sscanf(line, "S2 %u %" SCNx64 " %" SCNx64 " %" SCNx64
-					  " %" SCNx64, &vm, &m.va, &m.pa, &m.size,
-					  &m.attrs) == 5) {
-				if (vm != cur_vm && cur_vm != ~0u) {
-					want = (struct map){ 0x40000000ull,
-						s->vms[cur_vm].mem_base,
-						s->vms[cur_vm].mem_size, S2_NORMAL_RW };
-					compare(name, &want, 1, s2got, ns2got);
-					ns2got = 0;
-				}
-				cur_vm = vm;
-				if (ns2got < 64)
-					s2got[ns2got++] = m;
-			} else if (sscanf(line, "MEM %u %" SCNx64 " %" SCNx64 " %" SCNx64
-					  " %x %u %63s", &vm, &m.va, &m.pa, &m.size,
-					  &flags, &kind, mname) == 7) {
-				nmem++;
-				CHECK(vm < s->nr_vms && m.va == 0x40000000ull &&
-				      m.pa == s->vms[vm].mem_base &&
-				      m.size == s->vms[vm].mem_size && flags == 7 &&
-				      kind == 1 && !strcmp(mname, "ram"),
-				      "%s: config mem area of VM %u wrong: %s", name, vm, line);
-			} else {
-				CHECK(0, "%s: walker: %s", name, line);
-			}
+		if (sscanf(line, "EL2 %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
+			   &m.va, &m.pa, &m.size, &m.attrs) == 4) {
+			if (nel2got < 64)
+				el2got[nel2got++] = m;
+		} else if (sscanf(line, "S2 %u %" SCNx64 " %" SCNx64 " %" SCNx64
+				  " %" SCNx64, &vm, &m.va, &m.pa, &m.size,
+				  &m.attrs) == 5 && vm < MAX_VMS) {
+			if (ns2got[vm] < MAX_MAPS)
+				s2got[vm][ns2got[vm]++] = m;
+		} else if (sscanf(line, "MEM %u %" SCNx64 " %" SCNx64 " %" SCNx64
+				  " %x %u %63s", &vm, &a.ipa, &a.pa, &a.size,
+				  &a.flags, &a.kind, a.name) == 7 && vm < MAX_VMS) {
+			if (nmem[vm] < MAX_MAPS)
+				memgot[vm][nmem[vm]++] = a;
+		} else {
+			CHECK(0, "%s: walker: %s", name, line);
 		}
-		if (cur_vm != ~0u) {
-			want = (struct map){ 0x40000000ull, s->vms[cur_vm].mem_base,
-					     s->vms[cur_vm].mem_size, S2_NORMAL_RW };
-			compare(name, &want, 1, s2got, ns2got);
-		}
-		CHECK(cur_vm == s->nr_vms - 1, "%s: stage 2 of some VM missing", name);
 	}
 	CHECK(pclose(p) == 0, "%s: walker failed", name);
-	CHECK(nmem == s->nr_vms, "%s: %u mem areas", name, nmem);
+	for (unsigned v = 0; v < s->nr_vms && v < MAX_VMS; v++) {
+		struct map want[MAX_MAPS];
+		struct area awant[MAX_MAPS];
+		unsigned na, nw = expected_vm(s, v, want, awant, &na);
+		char *what = xasprintf("%s, stage 2 of VM '%s'", name, s->vms[v].name);
+
+		compare(what, want, nw, s2got[v], ns2got[v]);
+		CHECK(na == nmem[v], "%s: %u mem areas expected, config has %u",
+		      what, na, nmem[v]);
+		for (unsigned i = 0; i < na && i < nmem[v]; i++)
+			CHECK(awant[i].ipa == memgot[v][i].ipa &&
+			      awant[i].pa == memgot[v][i].pa &&
+			      awant[i].size == memgot[v][i].size &&
+			      awant[i].flags == memgot[v][i].flags &&
+			      awant[i].kind == memgot[v][i].kind &&
+			      !strcmp(awant[i].name, memgot[v][i].name),
+			      "%s: mem area #%u: want 0x%llx 0x%llx 0x%llx 0x%x %u %s, "
+			      "got 0x%llx 0x%llx 0x%llx 0x%x %u %s", what, i,
+			      (unsigned long long)awant[i].ipa,
+			      (unsigned long long)awant[i].pa,
+			      (unsigned long long)awant[i].size, awant[i].flags,
+			      awant[i].kind, awant[i].name,
+			      (unsigned long long)memgot[v][i].ipa,
+			      (unsigned long long)memgot[v][i].pa,
+			      (unsigned long long)memgot[v][i].size,
+			      memgot[v][i].flags, memgot[v][i].kind,
+			      memgot[v][i].name);
+		free(what);
+	}
 	compare(name, el2, nel2, el2got, nel2got);
 	printf("%s: %u VM(s), %u EL2 run(s) checked\n", name, s->nr_vms, nel2got);
 free_model:
@@ -266,6 +334,22 @@ static const struct {
 	  "<kernel file=\"ticker.bin\"/></vm>\n"
 	  " <vm name=\"d\"><vcpu pcpu=\"1\"/><memory size=\"0x1ff000\"/>"
 	  "<kernel file=\"hello.bin\"/></vm>\n"
+	  "</scenario>\n" },
+	{ "shared-and-devices", /* shmem (fixed/free, ro/rw), devices, initrd */
+	  "<scenario name=\"shd\" platform=\"qemu-virt\">\n"
+	  " <hypervisor cpus=\"2\"/>\n"
+	  " <shmem name=\"net0\" size=\"2M\"/>\n"
+	  " <shmem name=\"log\" size=\"12K\" base=\"0x7f001000\"/>\n"
+	  " <vm name=\"a\"><vcpu pcpu=\"0\"/><vcpu pcpu=\"1\"/><memory size=\"32M\"/>"
+	  "<kernel file=\"hello.bin\"/><initrd file=\"ticker.bin\"/><uart/>"
+	  "<device ref=\"rtc\"/><shmem ref=\"net0\" base=\"0x50000000\"/>"
+	  "<shmem ref=\"log\" base=\"0x50201000\" access=\"ro\"/>"
+	  "<cap type=\"ipc\" target_xref=\"b\" param=\"40\"/></vm>\n"
+	  " <vm name=\"b\"><vcpu pcpu=\"1\"/><memory size=\"8M\"/>"
+	  "<kernel file=\"hello.bin\"/><device ref=\"gpio\"/>"
+	  "<shmem ref=\"net0\" base=\"0x60000000\" access=\"rw\"/>"
+	  "<shmem ref=\"log\" base=\"0x60403000\" access=\"rw\"/>"
+	  "<cap type=\"ipc\" target_xref=\"a\" param=\"3\"/></vm>\n"
 	  "</scenario>\n" },
 };
 
