@@ -32,8 +32,13 @@ all: $(BUILD)/$(SCENARIO)/phidias.bin
 
 include schism/schism.mk
 include guests/baremetal/guests.mk
+include guests/linux/linux.mk
 
 SCENARIOS := $(basename $(notdir $(wildcard scenarios/*.xml)))
+# build/<scenario>/ sits beside the build's own folders.
+RESERVED_NAMES := guests host test-logs
+$(foreach s,$(filter $(RESERVED_NAMES),$(SCENARIOS) $(SCENARIO)),\
+	$(error scenario name '$(s)' is reserved (build/$(s)/ is used by the build): rename scenarios/$(s).xml))
 scenarios: $(foreach s,$(SCENARIOS),$(BUILD)/$(s)/phidias.bin)
 
 # ---------------------------------------------------------------------------
@@ -48,15 +53,21 @@ HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
 	-Icore/include -Iarch/arm64/include -Idrivers/include -Iemul/include -MMD -MP
 HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 
-# Guest images every scenario may name; schism finds them with -I.
-GUEST_IMAGES := $(foreach g,$(BAREMETAL_GUESTS),$(BUILD)/guests/$(g).bin)
+# Guest images the build can make; schism finds them with -I.  A scenario
+# depends on those it names (file="..."), so building a bare-metal scenario
+# never fetches Linux.
+GUEST_IMAGES := $(foreach g,$(BAREMETAL_GUESTS),$(BUILD)/guests/$(g).bin) $(LINUX_IMAGES)
+IMAGE_DIRS := $(BUILD)/guests $(BUILD)/guests/linux
+scenario_files = $(patsubst file="%",%,$(shell grep -o 'file="[^"]*"' scenarios/$(1).xml 2>/dev/null))
+scenario_images = $(filter $(addprefix %/,$(call scenario_files,$(1))),$(GUEST_IMAGES))
 
 # schism writes gen/ atomically: one run makes all of these.
 GEN_FILES := config.c pagetables.c blobs.S phidias.ld phidias_gen.h qemu.args
-$(foreach f,$(GEN_FILES),$(BUILD)/%/gen/$(f)): scenarios/%.xml $(SCHISM) $(GUEST_IMAGES) \
+.SECONDEXPANSION:
+$(foreach f,$(GEN_FILES),$(BUILD)/%/gen/$(f)): scenarios/%.xml $(SCHISM) $$(call scenario_images,$$*) \
 		config/scenario.xsd config/platform.xsd $(wildcard config/platforms/*.xml)
 	$(Q)echo "  SCHISM  $<"
-	$(Q)$(SCHISM) -I $(BUILD)/guests --platforms config/platforms \
+	$(Q)$(SCHISM) $(addprefix -I ,$(IMAGE_DIRS)) --platforms config/platforms \
 		--schema config/scenario.xsd --out $(BUILD)/$* $<
 .SECONDARY:
 

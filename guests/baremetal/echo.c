@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * echo: read lines from the UART (ended by CR or LF; CR LF counts once) and
- * print each as `echo: got '<line>'`.  Backspace/DEL edit the line; a line
- * longer than the buffer is printed in pieces.  lines=<n> powers off after
+ * print each as `echo: got '<line>'`.  Backspace/DEL edit the line; other
+ * control characters are shown in caret notation (0x1c as `^\`), so a test
+ * can see exactly which arrived; a line longer than the buffer is printed in
+ * pieces.  lines=<n> powers off after
  * n lines (default: never).
  */
 #include <bm/bm.h>
@@ -29,12 +31,24 @@ int main(const void *dtb)
 			continue;
 		}
 		prev = c;
-		if ((c == '\b' || c == 0x7f) && len > 0) {
-			len--;
+		if (c == '\b' || c == 0x7f) {
+			if (len > 0)
+				len--;
 			continue;
 		}
-		if (!eol && (unsigned char)c >= 0x20 && c != 0x7f)
+		if (!eol && (unsigned char)c >= 0x20 && c != 0x7f) {
 			line[len++] = c;
+		} else if (!eol && (unsigned char)c < 0x20) {
+			/* Caret notation needs two characters. */
+			if (len + 2 > ECHO_LINE_MAX) {
+				line[len] = '\0';
+				bm_printf("echo: got '%s'\n", line);
+				len = 0;
+				done++;
+			}
+			line[len++] = '^';
+			line[len++] = (char)(c + 0x40);
+		}
 		if (eol || len == ECHO_LINE_MAX) {
 			line[len] = '\0';
 			bm_printf("echo: got '%s'\n", line);

@@ -161,7 +161,8 @@ def test_repo_scenario_is_accepted(schism, images, tmp_path, path):
     incdirs = [d for d in [ROOT / "build" / "guests"] if d.is_dir()]
     dummies = tmp_path / "dummies"
     dummies.mkdir()
-    for k in ET.parse(path).getroot().iter("kernel"):
+    root = ET.parse(path).getroot()
+    for k in [*root.iter("kernel"), *root.iter("initrd")]:
         (dummies / os.path.basename(k.get("file"))).write_bytes(b"\0" * 4096)
     out = tmp_path / path.stem
     r = run(schism, path.relative_to(ROOT), out, incdirs + [dummies])

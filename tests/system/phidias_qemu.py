@@ -427,6 +427,8 @@ FIRST_LINE = {
     "ticker": r"^tick \d+ cnt=\d+ freq=\d+$",
     "crash": r"^crash: line 1$",
     "echo": r"^echo: ready$",
+    "ctxcheck": r"^ctxcheck: seed \d+, \d+ rounds of \d+us: ",
+    "Image": r"^phidias-linux: up \(kernel ",
 }
 
 

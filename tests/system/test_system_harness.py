@@ -16,7 +16,7 @@ from phidias_qemu import (ESCAPE, Line, Qemu, load_scenario, parse_duration_us,
                           parse_size, scenario_names)
 from ticks import Tick, bursts, progress_problems, slice_problems
 
-GUESTS = {"hello", "ticker", "crash", "echo"}
+GUESTS = {"hello", "ticker", "crash", "echo", "ctxcheck", "Image"}  # Image: the Linux guest
 
 
 # -- scenarios -----------------------------------------------------------------
@@ -37,7 +37,7 @@ def test_scenario_is_what_the_system_tests_expect(name):
         assert re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,15}", vm.name)
         assert vm.guest in GUESTS
         assert all(0 <= p < s.cpus for p in vm.pcpus)
-        assert 8 << 20 <= vm.memory <= 64 << 20
+        assert 8 << 20 <= vm.memory <= (512 << 20 if vm.guest == "Image" else 64 << 20)
     with open(s.path) as f:
         text = f.read()
     assert text.count("<uart/>") == len(s.vms), "every VM needs <uart/> to be seen"
