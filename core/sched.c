@@ -183,5 +183,5 @@ void vcpu_kick(struct vcpu *v)
 	v->wake = 1;
 	__asm__ volatile("dmb ish" ::: "memory");
 	if (v->pcpu != this_pcpu())
-		xcore_kick(v->pcpu->id);
+		xcore_send(v->pcpu->id, XCORE_WAKE_VCPU, v->id);
 }
