@@ -7,7 +7,7 @@
 #   make deps               install what is missing (Debian packages)
 #   make clean              remove everything the build wrote
 
-SCENARIO ?= two-cpus
+SCENARIO ?= linux-pair
 BUILD := build
 CROSS := aarch64-linux-gnu-
 HOSTCC := gcc
