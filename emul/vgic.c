@@ -22,6 +22,7 @@
 #include <phidias_gen.h>
 #include <arch/spinlock.h>
 #include <drivers/gicv2.h>
+#include <drivers/gicv2_regs.h>
 #include <emul/vgic.h>
 #include <phidias/config.h>
 #include <phidias/mmio.h>
@@ -37,23 +38,6 @@
 #define MAX_LRS 16
 #define NO_IRQ 0xffffffffu
 
-#define GICD_CTLR 0x000
-#define GICD_TYPER 0x004
-#define GICD_IIDR 0x008
-#define GICD_IGROUPR 0x080
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ISPENDR 0x200
-#define GICD_ICPENDR 0x280
-#define GICD_ISACTIVER 0x300
-#define GICD_ICACTIVER 0x380
-#define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_ICFGR 0xc00
-#define GICD_SGIR 0xf00
-#define GICD_CPENDSGIR 0xf10
-#define GICD_SPENDSGIR 0xf20
-#define GICD_PIDR 0xfd0
 
 #define IIDR_GIC400 0x0200143bu
 #define PRIO_MASK 0xf8u		/* 32 levels: what a list register holds */
