@@ -258,44 +258,31 @@ void virq_flush(struct vcpu *v)
 {
 	struct vgic *g = vgic_of(v->vm);
 	struct vgic_cpu *c = &cpus[v->id];
-	uint32_t chosen[MAX_LRS];
-	uint32_t n = 0, hcr = GICH_HCR_EN;
-	int overflow = 0, lr_pending = 0;
+	uint32_t chosen[MAX_LRS], cand[NR_IRQS];
+	uint32_t n, nr_cand = 0, hcr = GICH_HCR_EN;
+	int overflow, lr_pending = 0;
 
 	if (!g) {
 		gich_write_hcr(0);	/* no virtual CPU interface for this VM */
 		return;
 	}
 	spin_lock(&g->lock);
-	/* Pick the best nr_lrs candidates: a selection, nr_lrs is tiny. */
-	for (;;) {
-		uint32_t best = NO_IRQ, best_rank = 0xffffffffu;
+	/* One pass collects what could go into a list register ... */
+	for (uint32_t i = 0; i < NR_IRQS; i++)
+		if (is_candidate(g, v, virq_get(g, v, i), i))
+			cand[nr_cand++] = i;
+	/* ... then the best nr_lrs of them, by rank (a partial selection sort). */
+	for (n = 0; n < nr_cand && n < nr_lrs; n++) {
+		uint32_t best = n;
 
-		for (uint32_t i = 0; i < NR_IRQS; i++) {
-			struct virq *q = virq_get(g, v, i);
-			uint32_t r;
-			int taken = 0;
-
-			if (!is_candidate(g, v, q, i))
-				continue;
-			for (uint32_t k = 0; k < n; k++)
-				taken |= chosen[k] == i;
-			if (taken)
-				continue;
-			r = rank(q, i);
-			if (r < best_rank) {
-				best_rank = r;
-				best = i;
-			}
-		}
-		if (best == NO_IRQ)
-			break;
-		if (n == nr_lrs) {
-			overflow = 1;
-			break;
-		}
-		chosen[n++] = best;
+		for (uint32_t k = n + 1; k < nr_cand; k++)
+			if (rank(virq_get(g, v, cand[k]), cand[k]) <
+			    rank(virq_get(g, v, cand[best]), cand[best]))
+				best = k;
+		chosen[n] = cand[best];
+		cand[best] = cand[n];
 	}
+	overflow = nr_cand > n;
 
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t intid = chosen[i], src = 0;
@@ -312,6 +299,8 @@ void virq_flush(struct vcpu *v)
 				src = (uint32_t)__builtin_ctz(q->sgi_src);
 				q->sgi_src &= (uint8_t)~(1u << src);
 				lr |= GICH_LR_PENDING;
+				if (q->sgi_src)
+					overflow = 1;	/* more sources wait for this SGI */
 			}
 			lr |= GICH_LR_CPUID(src);
 		} else if (q->hw) {
