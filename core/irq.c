@@ -45,7 +45,9 @@ void irq_handle(void)
 			xcore_irq();
 		else if (irq == plat->uart_irq)
 			console_irq();
-		else if (irq != plat->maint_irq)	/* the way back refills the LRs */
+		else if (irq == plat->maint_irq)
+			virq_maintenance();
+		else
 			log_info("CPU %u: unexpected interrupt %u", this_pcpu()->id, irq);
 		gic_deactivate(iar);
 	}

@@ -18,6 +18,10 @@
  *
  * One lock per VM protects its model; list registers are touched only by
  * the CPU that runs the vCPU.
+ *
+ * Refills run on every guest entry, so they look only at interrupts marked
+ * "live": every change that can make an interrupt pending, active or
+ * deliverable marks it, and a refill that finds it idle unmarks it.
  */
 #include <phidias_gen.h>
 #include <arch/spinlock.h>
@@ -61,6 +65,7 @@ struct vgic_cpu {
 	uint32_t vmcr, apr;
 	uint32_t lr_irq[MAX_LRS];	/* INTID | source << 10 of each used LR */
 	uint32_t lr_used;		/* bit mask */
+	uint32_t live;			/* SGIs/PPIs that may be pending or active */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
 };
 
@@ -69,6 +74,7 @@ struct vgic {
 	struct vm *vm;
 	uint32_t ctlr;
 	struct virq spi[NR_IRQS - NR_PRIV];
+	uint32_t spi_live[(NR_IRQS - NR_PRIV) / 32];	/* likewise for SPIs */
 };
 
 static struct vgic vgics[PHIDIAS_NR_VMS];
@@ -108,6 +114,22 @@ static struct vcpu *spi_target(struct vgic *g, const struct virq *q)
 	return 0;
 }
 
+static void mark(struct vgic *g, struct vcpu *v, uint32_t intid)
+{
+	if (intid < NR_PRIV)
+		cpus[v->id].live |= 1u << intid;
+	else if (intid < NR_IRQS)
+		g->spi_live[(intid - NR_PRIV) / 32] |= 1u << ((intid - NR_PRIV) % 32);
+}
+
+static void mark_all(struct vgic *g)
+{
+	for (uint32_t i = 0; i < g->vm->cfg->nr_vcpus; i++)
+		cpus[g->vm->vcpus[i].id].live = ~0u;
+	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
+		g->spi_live[i] = ~0u;
+}
+
 static int is_pending(const struct virq *q, uint32_t intid)
 {
 	if (intid < NR_SGIS)
@@ -133,8 +155,10 @@ static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid,
 			q->sgi_src |= (uint8_t)(1u << (src & 7));
 		else
 			q->pending = 1;
+		mark(g, target, intid);
 	} else {
 		g->spi[intid - NR_PRIV].pending = 1;	/* waits for a target */
+		mark(g, 0, intid);
 	}
 	spin_unlock(&g->lock);
 	if (target)
@@ -157,6 +181,7 @@ void virq_set_level(struct vm *vm, uint32_t intid, int level)
 		return;
 	spin_lock(&g->lock);
 	g->spi[intid - NR_PRIV].level = (uint8_t)(level != 0);
+	mark(g, 0, intid);
 	target = spi_target(g, &g->spi[intid - NR_PRIV]);
 	spin_unlock(&g->lock);
 	if (level && target)
@@ -182,21 +207,58 @@ int virq_physical(uint32_t intid)
 	return 1;
 }
 
+/*
+ * Call fn on each live interrupt of v (its SGIs/PPIs, the VM's SPIs); an
+ * interrupt found idle is unmarked.  Stops when fn returns non-zero.
+ */
+static int for_each_live(struct vgic *g, struct vcpu *v,
+			 int (*fn)(struct vgic *, struct vcpu *, uint32_t, void *), void *arg)
+{
+	uint32_t *words[1 + (NR_IRQS - NR_PRIV) / 32];
+	uint32_t nr_words = 0;
+
+	words[nr_words++] = &cpus[v->id].live;
+	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
+		words[nr_words++] = &g->spi_live[i];
+	for (uint32_t w = 0; w < nr_words; w++) {
+		uint32_t bits = *words[w];
+
+		while (bits) {
+			uint32_t b = (uint32_t)__builtin_ctz(bits);
+			uint32_t intid = w * 32 + b;
+			struct virq *q = virq_get(g, v, intid);
+
+			bits &= bits - 1;
+			if (!q->active && !is_pending(q, intid)) {
+				*words[w] &= ~(1u << b);
+				continue;
+			}
+			if (fn(g, v, intid, arg))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int deliverable(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg)
+{
+	struct virq *q = virq_get(g, v, intid);
+
+	(void)arg;
+	if (intid >= NR_PRIV && spi_target(g, q) != v)
+		return 0;
+	return q->enabled && is_pending(q, intid) && (g->ctlr & 1);
+}
+
 int virq_pending(struct vcpu *v)
 {
 	struct vgic *g = vgic_of(v->vm);
-	int found = 0;
+	int found;
 
 	if (!g)
 		return 0;
 	spin_lock(&g->lock);
-	for (uint32_t i = 0; i < NR_IRQS && !found; i++) {
-		struct virq *q = virq_get(g, v, i);
-
-		if (i >= NR_PRIV && spi_target(g, q) != v)
-			continue;
-		found = q->enabled && is_pending(q, i) && (g->ctlr & 1);
-	}
+	found = for_each_live(g, v, deliverable, 0);
 	spin_unlock(&g->lock);
 	return found;
 }
@@ -224,6 +286,7 @@ void virq_sync(struct vcpu *v)
 		intid = c->lr_irq[i] & 0x3ff;
 		src = c->lr_irq[i] >> 10;
 		q = virq_get(g, v, intid);
+		mark(g, v, intid);
 		/* A level-sensitive line is its own pending state, not the LR's. */
 		if ((lr & GICH_LR_PENDING) && (q->edge || q->hw || intid < NR_SGIS)) {
 			if (intid < NR_SGIS)
@@ -239,10 +302,13 @@ void virq_sync(struct vcpu *v)
 	spin_unlock(&g->lock);
 }
 
-/* Rank for the list registers: active first, then by priority, then INTID. */
+/*
+ * Rank for the list registers, lowest first: active ones, then by priority,
+ * then by INTID.  Fields: INTID bits 0-9, priority bits 10-17, not-active 20.
+ */
 static uint32_t rank(const struct virq *q, uint32_t intid)
 {
-	return (q->active ? 0 : 0x10000u) | ((uint32_t)q->prio << 10) | intid;
+	return (q->active ? 0 : 1u << 20) | ((uint32_t)q->prio << 10) | intid;
 }
 
 static int is_candidate(struct vgic *g, struct vcpu *v, struct virq *q, uint32_t intid)
@@ -254,12 +320,27 @@ static int is_candidate(struct vgic *g, struct vcpu *v, struct virq *q, uint32_t
 	return q->enabled && (g->ctlr & 1) && is_pending(q, intid);
 }
 
+struct cand_list {
+	uint32_t *list;
+	uint32_t n;
+};
+
+static int collect(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg)
+{
+	struct cand_list *c = arg;
+
+	if (is_candidate(g, v, virq_get(g, v, intid), intid))
+		c->list[c->n++] = intid;
+	return 0;
+}
+
 void virq_flush(struct vcpu *v)
 {
 	struct vgic *g = vgic_of(v->vm);
 	struct vgic_cpu *c = &cpus[v->id];
 	uint32_t chosen[MAX_LRS], cand[NR_IRQS];
-	uint32_t n, nr_cand = 0, hcr = GICH_HCR_EN;
+	struct cand_list cands;
+	uint32_t n, nr_cand, hcr = GICH_HCR_EN;
 	int overflow, lr_pending = 0;
 
 	if (!g) {
@@ -267,10 +348,11 @@ void virq_flush(struct vcpu *v)
 		return;
 	}
 	spin_lock(&g->lock);
-	/* One pass collects what could go into a list register ... */
-	for (uint32_t i = 0; i < NR_IRQS; i++)
-		if (is_candidate(g, v, virq_get(g, v, i), i))
-			cand[nr_cand++] = i;
+	/* One pass over the live ones collects what could go into a list register ... */
+	cands.list = cand;
+	cands.n = 0;
+	for_each_live(g, v, collect, &cands);
+	nr_cand = cands.n;
 	/* ... then the best nr_lrs of them, by rank (a partial selection sort). */
 	for (n = 0; n < nr_cand && n < nr_lrs; n++) {
 		uint32_t best = n;
@@ -331,6 +413,16 @@ void virq_flush(struct vcpu *v)
 	spin_unlock(&g->lock);
 }
 
+void virq_maintenance(void)
+{
+	/*
+	 * The maintenance interrupt is a level: it stays asserted while the
+	 * underflow / no-pending conditions hold.  Quiesce it here; the refill
+	 * on the way back to the guest sets them again if still needed.
+	 */
+	gich_write_hcr(GICH_HCR_EN);
+}
+
 void virq_switch(struct vcpu *prev, struct vcpu *next)
 {
 	uint32_t ppi = phidias_config.plat.virt_timer_irq;
@@ -389,6 +481,7 @@ static void bits_write(struct vgic *g, struct vcpu *v, uint32_t first,
 
 		if (!(val & (1u << i)))
 			continue;
+		mark(g, v, intid);
 		switch (r) {
 		case ENABLE:
 			if (intid < NR_SGIS)
@@ -455,8 +548,10 @@ static void bytes_write(struct vgic *g, struct vcpu *v, uint64_t reg, uint32_t s
 			break;
 		if ((reg & ~0x3ffull) == GICD_IPRIORITYR)
 			virq_get(g, v, intid)->prio = b & PRIO_MASK;
-		else if (intid >= NR_PRIV)
+		else if (intid >= NR_PRIV) {
 			g->spi[intid - NR_PRIV].targets = b & all;
+			mark(g, v, intid);
+		}
 	}
 }
 
@@ -477,6 +572,7 @@ static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, struct vcpu
 		if (!(list & (1u << i)))
 			continue;
 		cpus[g->vm->vcpus[i].id].priv[sgi].sgi_src |= (uint8_t)(1u << self);
+		mark(g, &g->vm->vcpus[i], sgi);
 		kick[i] = &g->vm->vcpus[i];
 	}
 }
@@ -544,15 +640,19 @@ static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t si
 			struct virq *q = &cpus[v->id].priv[(off & 0xf) + i];
 			uint8_t b = (uint8_t)(val >> (8 * i));
 
-			if (off >= GICD_SPENDSGIR)
+			if (off >= GICD_SPENDSGIR) {
 				q->sgi_src |= b;
+				mark(g, v, (uint32_t)(off & 0xf) + i);
+			}
 			else
 				q->sgi_src &= (uint8_t)~b;
 		}
 		return;
 	}
-	if (reg == GICD_CTLR)
+	if (reg == GICD_CTLR) {
 		g->ctlr = val & 1;
+		mark_all(g);
+	}
 	else if (reg == GICD_SGIR)
 		sgir_write(g, v, val, kick);
 	else if (reg >= GICD_IGROUPR && reg < GICD_ISENABLER)
@@ -619,6 +719,7 @@ static void reset(struct vgic *g)
 		c->vmcr = 0;
 		c->apr = 0;
 		c->vtimer_active = 0;
+		c->live = 0;
 	}
 	for (uint32_t i = 0; i < NR_IRQS - NR_PRIV; i++) {
 		uint8_t hw = g->spi[i].hw;
@@ -627,6 +728,7 @@ static void reset(struct vgic *g)
 		g->spi[i].hw = hw;
 	}
 	g->ctlr = 0;
+	memset(g->spi_live, 0, sizeof(g->spi_live));
 }
 
 void virq_reset_vm(struct vm *vm)

@@ -209,6 +209,8 @@ class Qemu:
         self._partial = b""
         self._cursor = 0
         self._eof = False
+        self._focused = None  # VM name, once focus_vm() has moved the focus
+        self._markers = 0  # shell(): numbers the end-of-command markers
         self.exitstatus = None
         self.signalstatus = None
         self.child = pexpect.spawn(self.argv[0], self.argv[1:], cwd=REPO,
@@ -368,6 +370,127 @@ class Qemu:
         """Ctrl-\\ followed by `key` (a digit, `n`, or Ctrl-\\ itself)."""
         self.send(ESCAPE + (key.encode() if isinstance(key, str) else key))
 
+    # -- Linux shells (docs/linux.md) --------------------------------------
+
+    def find(self, predicate, what, since=0, timeout=None):
+        """The first line at index >= `since` for which predicate(line) is
+        true, reading more until it comes.  Unlike wait_for(), the cursor
+        does not move, so expect() still sees everything after it."""
+        deadline = time.monotonic() + (timeout or DEFAULT_TIMEOUT)
+        i = since
+        while True:
+            while i < len(self._lines):
+                if predicate(self._lines[i]):
+                    return self._lines[i]
+                i += 1
+            left = deadline - time.monotonic()
+            if self._eof:
+                raise QemuExited(f"QEMU exited (status {self.exitstatus}, signal "
+                                 f"{self.signalstatus}) before {what}\n{self.tail()}")
+            if left <= 0:
+                raise AssertionError(f"timed out waiting for {what}\n{self.tail()}")
+            self._pump(min(left, 1.0))
+
+    def _partial_line(self):
+        """The line QEMU is printing now (a prompt waits there), as a Line."""
+        text = self._partial.decode("utf-8", "replace").replace("\r", "")
+        m = _TAGGED.match(text)
+        return Line(len(self._lines), m.group(1), m.group(2)) if m else None
+
+    def wait_prompt(self, vm_name, since=0, timeout=None):
+        """Wait until the Linux VM's shell prompt has been printed at line
+        `since` or later; a prompt is not followed by a newline, so the line
+        being printed counts too.  The cursor does not move."""
+        regex = re.compile(PROMPT.format(vm=re.escape(vm_name)))
+
+        def prompt(line):
+            return line and line.tag == vm_name and regex.search(line.text)
+
+        deadline = time.monotonic() + (timeout or DEFAULT_TIMEOUT)
+        i = since
+        while True:
+            while i < len(self._lines):
+                if prompt(self._lines[i]):
+                    return
+                i += 1
+            if prompt(self._partial_line()):
+                return
+            left = deadline - time.monotonic()
+            if self._eof:
+                raise QemuExited(f"QEMU exited (status {self.exitstatus}, signal "
+                                 f"{self.signalstatus}) before {vm_name}'s shell "
+                                 f"prompt\n{self.tail()}")
+            if left <= 0:
+                raise AssertionError(f"timed out waiting for {vm_name}'s shell "
+                                     f"prompt\n{self.tail()}")
+            self._pump(min(left, 1.0))
+
+    def expect_linux_shells(self, vm_names, since=None, timeout=None):
+        """Wait until each Linux VM named has printed its `up` line at line
+        `since` (default: the cursor) or later, in any order, and then its
+        shell prompt.  Returns {name: match of the up line} (release, cpus).
+        The cursor does not move."""
+        start = self._cursor if since is None else since
+        regex = re.compile(LINUX_UP)
+        found = {}
+        for name in vm_names:
+            line = self.find(lambda l, n=name: l.tag == n and regex.search(l.text),
+                             f"[{name}] /{LINUX_UP}/", since=start, timeout=timeout)
+            found[name] = regex.search(line.text)
+            self.wait_prompt(name, since=line.index + 1, timeout=timeout)
+        return found
+
+    def focus_vm(self, vm):
+        """Move console input to `vm` (a Vm: its position is the key) unless
+        it has it already; wait for the hypervisor's confirmation."""
+        if self._focused != vm.name:
+            self.focus(str(vm.position))
+            regex = re.compile(FOCUS.format(vm=re.escape(vm.name)))
+            self.find(lambda line: line.tag == "phidias" and regex.search(line.text),
+                      f"focus on {vm.name}", since=len(self._lines))
+            self._focused = vm.name
+
+    def send_line(self, vm, text):
+        """Type `text` and Enter into `vm`'s console (after focusing it)."""
+        self.focus_vm(vm)
+        self.type(text + "\r", delay=0.01)
+
+    def shell(self, vm, command, timeout=None):
+        """Run `command` in the shell of Linux VM `vm` (a Vm), which must be
+        at its prompt; return a ShellResult once the shell has finished it
+        and shown its prompt again.
+
+        The command is sent as `<command>; echo __done_$((<n>)) $?`: the
+        marker line `__done_<n> <status>` cannot be mistaken for the echo of
+        the typed line, and the lines between that echo and the marker are
+        the command's output (this VM's lines only; the cursor does not
+        move).  The prompt must be showing: call expect_linux_shells() after
+        a boot."""
+        self._markers += 1
+        n = self._markers
+        tail = f"echo __done_$(({n})) $?"
+        start = len(self._lines)
+        self.send_line(vm, f"{command}; {tail}")
+        done = re.compile(rf"^__done_{n} (\d+)$")
+        what = f"the end of `{command}` in {vm.name}"
+        marker = self.find(lambda line: line.tag == vm.name and done.match(line.text),
+                           what, since=start, timeout=timeout)
+        # The echo of the typed line may be wrapped (80 columns) or cut by
+        # other VMs' lines; it ends where the joined pieces contain `tail`.
+        mine = [line for line in self._lines[start:marker.index] if line.tag == vm.name]
+        echoed = ""
+        for i, line in enumerate(mine):
+            echoed += line.text
+            if tail in echoed:
+                output = [strip_cursor_query(x.text) for x in mine[i + 1:]]
+                break
+        else:
+            raise AssertionError(f"no echo of `{command}` before its end marker"
+                                 f" in {vm.name}\n{self.tail()}")
+        self.wait_prompt(vm.name, since=marker.index + 1, timeout=timeout)
+        return ShellResult(command, int(done.match(marker.text).group(1)), output,
+                           marker.index)
+
     # -- ending -------------------------------------------------------------
 
     def wait_exit(self, timeout=None):
@@ -399,6 +522,17 @@ class Qemu:
         self.kill()
 
 
+@dataclasses.dataclass
+class ShellResult:
+    command: str
+    status: int  # the command's exit status ($?)
+    output: list  # its output lines (text only, cursor queries removed)
+    index: int  # console line of the end marker
+
+    def __str__(self):
+        return "\n".join([f"$ {self.command}"] + self.output + [f"(exit {self.status})"])
+
+
 def boot(scenario, extra=(), log_name=None):
     """Start `make run`'s QEMU command line for a scenario."""
     log = os.path.join(LOG_DIR, (log_name or scenario) + ".log")
@@ -421,6 +555,18 @@ POWERED_OFF = r"^VM '{vm}' powered off$"
 FOCUS = r"^console input -> '{vm}'(?: \(.*\))?$"  # optional key hint
 TICK = re.compile(r"^tick (?P<n>\d+) cnt=(?P<cnt>\d+) freq=(?P<freq>\d+)$")
 
+# The Linux guest (docs/linux.md): the line /init prints, and the shell
+# prompt `<vm>:<dir> # `, which busybox follows with a cursor position query.
+LINUX_UP = r"^phidias-linux: up \(kernel (?P<release>\S+), (?P<cpus>\d+) CPUs\)$"
+PROMPT = r"^{vm}:\S* # "
+CURSOR_QUERY = "\x1b[6n"
+RESTARTING = r"^VM '{vm}' restarting$"
+
+
+def strip_cursor_query(text):
+    return text.replace(CURSOR_QUERY, "")
+
+
 # The first line each bare-metal guest prints, by kernel file name.
 FIRST_LINE = {
     "hello": r"^Hello from {vm}!$",
@@ -429,6 +575,10 @@ FIRST_LINE = {
     "echo": r"^echo: ready$",
     "ctxcheck": r"^ctxcheck: seed \d+, \d+ rounds of \d+us: ",
     "Image": r"^phidias-linux: up \(kernel ",
+    "bench": r"^BENCH \S+ \d+\.\d n=\d+$",
+    "vgictest": r"^vgictest: tests [a-z,]+ on \d+ vCPU\(s\)$",
+    "pingpong": r"^pingpong: (ping|pong) ",
+    "ipctest": r"^ipctest: ",
 }
 
 

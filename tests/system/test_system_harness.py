@@ -16,7 +16,8 @@ from phidias_qemu import (ESCAPE, Line, Qemu, load_scenario, parse_duration_us,
                           parse_size, scenario_names)
 from ticks import Tick, bursts, progress_problems, slice_problems
 
-GUESTS = {"hello", "ticker", "crash", "echo", "ctxcheck", "Image"}  # Image: the Linux guest
+GUESTS = {"hello", "ticker", "crash", "echo", "ctxcheck", "vgictest", "pingpong",
+          "ipctest", "Image", "bench"}  # Image: the Linux guest
 
 
 # -- scenarios -----------------------------------------------------------------

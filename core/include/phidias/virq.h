@@ -27,6 +27,8 @@ int virq_pending(struct vcpu *v);
 /* Around each guest run: list registers to the model, and back. */
 void virq_sync(struct vcpu *v);
 void virq_flush(struct vcpu *v);
+/* The vGIC maintenance interrupt arrived (the way back refills the LRs). */
+void virq_maintenance(void);
 /* The CPU moves from prev's virtual CPU interface to next's. */
 void virq_switch(struct vcpu *prev, struct vcpu *next);
 /* Forget every interrupt state of the VM (VM reset). */
