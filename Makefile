@@ -4,6 +4,7 @@
 #   make [SCENARIO=s]       build build/<s>/phidias.bin (and .elf)
 #   make run [SCENARIO=s]   build it and boot it under QEMU
 #   make test               host unit tests + system tests (boots QEMU)
+#   make bench              benchmark figures (QEMU -icount), no pass/fail
 #   make deps               install what is missing (Debian packages)
 #   make clean              remove everything the build wrote
 
@@ -27,7 +28,7 @@ export PHIDIAS_DEPS_CHECKED := 1
 endif
 endif
 
-.PHONY: all run test deps clean help scenarios
+.PHONY: all run test bench deps clean help scenarios
 all: $(BUILD)/$(SCENARIO)/phidias.bin
 
 include schism/schism.mk
@@ -111,6 +112,10 @@ run: $(BUILD)/$(SCENARIO)/phidias.bin
 test: scenarios $(SCHISM)
 	$(MAKE) --no-print-directory schism-unit-test
 	$(PYTHON) -m pytest -ra tests
+
+BENCH_SCENARIOS := bench-local bench-switch bench-doorbell-same bench-doorbell-cross
+bench: $(foreach s,$(BENCH_SCENARIOS),$(BUILD)/$(s)/phidias.bin)
+	$(PYTHON) scripts/bench.py $(BENCH_SCENARIOS)
 
 deps:
 	scripts/deps.sh --install

@@ -9,6 +9,12 @@
  *                                  a trapped UART register read;
  *           bench=yield:           yield to another VM on the same CPU and
  *                                  back (two such VMs: a vCPU switch each);
+ *           bench=doorbell role=send|recv:
+ *                                  one-way doorbell latency: the sender
+ *                                  stamps the physical counter into the
+ *                                  shared region and rings; the receiver's
+ *                                  interrupt handler reads the counter and
+ *                                  rings back; the sender waits for that.
  *           n=<iterations> (default 20000).
  * Output: "BENCH <name> <ns per operation> n=<n>", then power-off.
  */
@@ -45,6 +51,88 @@ static void report(const char *name, uint64_t ticks, uint64_t ops)
 	report(name, bm_counter_read() - t0_, ops);		\
 } while (0)
 
+struct doorbell_shared {
+	volatile uint64_t t0;		/* sender's physical counter at the ring */
+	volatile uint32_t seq;		/* ring number */
+	volatile uint32_t ack;		/* last ring the receiver handled */
+	volatile uint32_t ready;
+	volatile uint32_t reserved;
+};
+
+static struct doorbell_shared *db;
+static struct bm_phidias_shmem shm;
+static volatile uint64_t latency_sum, latency_count;
+
+/* Both VMs read the same physical counter (their virtual ones differ). */
+static uint64_t physical_counter(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(v) : : "memory");
+	return v;
+}
+
+static void receiver_irq(uint32_t intid, uint32_t iar, void *arg)
+{
+	uint64_t t1 = physical_counter();
+
+	(void)intid; (void)iar; (void)arg;
+	if (db->seq == db->ack)
+		return;		/* nothing new: a coalesced or spurious ring */
+	latency_sum += t1 - db->t0;
+	latency_count++;
+	db->ack = db->seq;
+	bm_hyp_cap_invoke(shm.caps[0]);
+}
+
+static void ack_irq(uint32_t intid, uint32_t iar, void *arg)
+{
+	(void)intid; (void)iar; (void)arg;
+}
+
+static int doorbell(const char *args)
+{
+	char role[8] = "", name[24] = "doorbell";
+	int send;
+
+	bm_bootargs_get(args, "role", role, sizeof(role));
+	send = !strcmp(role, "send");
+	if (bm_phidias_shmem(0, &shm) < 0 || !shm.nr_caps || !shm.nr_doorbells) {
+		bm_printf("bench: no shared region with a capability and a doorbell\n");
+		return 1;
+	}
+	db = (struct doorbell_shared *)(uintptr_t)shm.base;
+	bm_gic_init();
+	for (uint32_t i = 0; i < shm.nr_doorbells; i++) {
+		bm_irq_register(shm.doorbells[i], send ? ack_irq : receiver_irq, 0);
+		if (shm.doorbells[i] >= BM_GIC_SPI_BASE)
+			bm_gic_set_edge(shm.doorbells[i], true);
+		bm_gic_enable(shm.doorbells[i]);
+	}
+	bm_irq_disable();
+	if (!send) {
+		db->ack = 0;
+		db->ready = 1;
+		while (latency_count < iterations)
+			bm_irq_wait();
+		bm_bootargs_get(args, "name", name, sizeof(name));
+		report(name, latency_sum, latency_count);
+		return 0;
+	}
+	while (!db->ready) {
+		bm_hyp_yield();
+		bm_delay_us(100);
+	}
+	for (uint32_t i = 1; i <= iterations; i++) {
+		db->t0 = physical_counter();
+		db->seq = i;
+		bm_hyp_cap_invoke(shm.caps[0]);
+		while (db->ack != i)
+			bm_irq_wait();
+	}
+	return 0;
+}
+
 int main(const void *dtb)
 {
 	const char *args = bm_bootargs();
@@ -55,11 +143,18 @@ int main(const void *dtb)
 	if (!iterations)
 		iterations = 1;
 	bm_bootargs_get(args, "bench", mode, sizeof(mode));
+	/* The reference, measured in every run: the guest's own exception. */
+	TIME("el1_svc_roundtrip", iterations, bench_svc_loop(iterations));
+	if (!strcmp(mode, "doorbell")) {
+		int ret = doorbell(args);
+
+		bm_printf("bench: done\n");
+		return ret;
+	}
 	if (!strcmp(mode, "yield")) {
 		TIME("yield_switch", 2 * iterations,
 		     bench_hvc_loop(iterations, PHIDIAS_YIELD));
 	} else {
-		TIME("el1_svc_roundtrip", iterations, bench_svc_loop(iterations));
 		TIME("hvc_roundtrip", iterations,
 		     bench_hvc_loop(iterations, PHIDIAS_ABI_VERSION));
 		TIME("psci_version", iterations,
