@@ -53,3 +53,14 @@ def test_pending_interrupts_are_taken_strictly_by_priority(start):
 
 def test_sixteen_pending_interrupts_with_four_list_registers_each_taken_once(start):
     run_vgictest(start, "vgic-lrs")
+
+
+def test_passed_through_device_interrupt_is_hardware_linked(start):
+    """A physical SPI of a device the VM owns reaches it, and its EOI ends it.
+
+    The PL031 alarm fires twice: the second arrives only if the guest's EOI of
+    the first deactivated the physical interrupt through the list register's
+    hardware link.
+    """
+    results = run_vgictest(start, "vgic-passthru")
+    assert "INTID 34" in results["passthru"][0][1]

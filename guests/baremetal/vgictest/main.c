@@ -502,6 +502,74 @@ static void test_vtimer(void)
 			  n, VT_TICKS);
 }
 
+/* --- passthru: a passed-through device's physical interrupt --------------- */
+
+/*
+ * The scenario gives the VM QEMU's PL031 RTC.  Its alarm is a physical SPI
+ * the hypervisor injects hardware-linked: the guest's EOI must deactivate
+ * the physical interrupt, or the second alarm never arrives.
+ */
+#define RTCDR 0x00
+#define RTCMR 0x04
+#define RTCIMSC 0x10
+#define RTCICR 0x1c
+#define RTC_ROUNDS 2u
+#define RTC_WAIT_ROUNDS 15u	/* of WAIT_US each: the alarm needs up to 1 s */
+
+static volatile uint32_t *rtc;
+static volatile uint32_t rtc_irqs;
+
+static void rtc_irq(uint32_t intid, uint32_t iar, void *arg)
+{
+	(void)intid; (void)iar; (void)arg;
+	rtc[RTCICR / 4] = 1;		/* the device lowers its line */
+	rtc_irqs = rtc_irqs + 1;
+}
+
+static void test_passthru(void)
+{
+	const struct bm_fdt *dt = bm_dt();
+	int node = bm_fdt_node_by_compatible(dt, -1, "arm,pl031");
+	uint32_t before = failures, len = 0, intid;
+	const uint8_t *irq;
+	uint64_t base, size;
+
+	if (node < 0 || bm_fdt_get_reg(dt, node, 0, &base, &size) < 0) {
+		fail("no arm,pl031 in the device tree: the scenario must pass the rtc through");
+		return;
+	}
+	irq = bm_fdt_getprop(dt, node, "interrupts", &len);
+	if (!irq || len < 12) {
+		fail("the pl031 node has no interrupts property");
+		return;
+	}
+	intid = BM_GIC_SPI_BASE + (uint32_t)bm_fdt_read_cells(irq + 4, 1);
+	rtc = (volatile uint32_t *)(uintptr_t)base;
+	bm_irq_disable();
+	bm_irq_register(intid, rtc_irq, NULL);
+	bm_gic_set_target(intid, 1u);
+	bm_gic_enable(intid);
+	rtc[RTCIMSC / 4] = 1;
+	for (uint32_t round = 1; round <= RTC_ROUNDS; round++) {
+		uint32_t waits = 0;
+
+		rtc[RTCMR / 4] = rtc[RTCDR / 4] + 1;
+		while (!wait_for(&rtc_irqs, round) && ++waits < RTC_WAIT_ROUNDS)
+			;
+		if (rtc_irqs < round) {
+			fail("RTC alarm %u (INTID %u) never arrived", round, intid);
+			break;
+		}
+		if (bm_gic_is_active(intid))
+			fail("INTID %u still active after EOI", intid);
+	}
+	rtc[RTCIMSC / 4] = 0;
+	bm_gic_disable(intid);
+	if (failures == before)
+		bm_printf("vgictest: passthru: PASS %u alarms of the passed-through RTC (INTID %u)\n",
+			  RTC_ROUNDS, intid);
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 static const struct {
@@ -515,6 +583,7 @@ static const struct {
 	{ "state", test_state, 1 },
 	{ "enable", test_enable, 1 },
 	{ "vtimer", test_vtimer, 1 },
+	{ "passthru", test_passthru, 1 },
 };
 #define NR_TESTS (sizeof(tests) / sizeof(tests[0]))
 
