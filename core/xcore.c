@@ -9,7 +9,6 @@
 
 struct xcore_msg {
 	uint32_t type;
-	uint32_t reserved;
 	uint64_t arg;
 };
 

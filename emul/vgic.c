@@ -114,11 +114,13 @@ static struct vcpu *spi_target(struct vgic *g, const struct virq *q)
 	return 0;
 }
 
-static void mark(struct vgic *g, struct vcpu *v, uint32_t intid)
+/* v: the vCPU an SGI/PPI belongs to; SPIs are the VM's (v may be NULL). */
+static void mark(struct vgic *g, const struct vcpu *v, uint32_t intid)
 {
-	if (intid < NR_PRIV)
-		cpus[v->id].live |= 1u << intid;
-	else if (intid < NR_IRQS)
+	if (intid < NR_PRIV) {
+		if (v)
+			cpus[v->id].live |= 1u << intid;
+	} else if (intid < NR_IRQS)
 		g->spi_live[(intid - NR_PRIV) / 32] |= 1u << ((intid - NR_PRIV) % 32);
 }
 
@@ -156,7 +158,7 @@ static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid,
 		else
 			q->pending = 1;
 		mark(g, target, intid);
-	} else {
+	} else if (intid >= NR_PRIV) {
 		g->spi[intid - NR_PRIV].pending = 1;	/* waits for a target */
 		mark(g, 0, intid);
 	}
@@ -311,7 +313,7 @@ static uint32_t rank(const struct virq *q, uint32_t intid)
 	return (q->active ? 0 : 1u << 20) | ((uint32_t)q->prio << 10) | intid;
 }
 
-static int is_candidate(struct vgic *g, struct vcpu *v, struct virq *q, uint32_t intid)
+static int is_candidate(struct vgic *g, const struct vcpu *v, const struct virq *q, uint32_t intid)
 {
 	if (intid >= NR_PRIV && spi_target(g, q) != v)
 		return 0;
