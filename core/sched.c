@@ -109,13 +109,21 @@ void sched_yield(void)
 	sched_schedule();
 }
 
+/* No vCPU of the VM is runnable (a racy look, good enough for the console). */
+static int vm_idle(const struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->cfg->nr_vcpus; i++)
+		if (vm->vcpus[i].state == VCPU_RUNNABLE)
+			return 0;
+	return 1;
+}
+
 void sched_block(void)
 {
 	struct pcpu *p = this_pcpu();
 	struct vcpu *v = p->current;
 	uint64_t deadline;
 
-	console_vm_flush(v->vm);
 	if (virq_pending(v))
 		return;		/* an interrupt is pending: WFI completes at once */
 	spin_lock(&p->lock);
@@ -128,6 +136,9 @@ void sched_block(void)
 	if (v->state == VCPU_RUNNABLE)
 		v->state = VCPU_BLOCKED;
 	spin_unlock(&p->lock);
+	/* The whole VM waits (a prompt, say): show its partial console line. */
+	if (vm_idle(v->vm))
+		console_vm_flush(v->vm);
 	if (arch_vcpu_vtimer_deadline(v, &deadline))
 		event_add(&v->timer_wake, deadline);
 	sched_schedule();

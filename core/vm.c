@@ -6,7 +6,6 @@
 #include <phidias/log.h>
 #include <phidias/pcpu.h>
 #include <phidias/vcpu.h>
-#include <phidias/virq.h>
 #include <phidias/vm.h>
 #include <phidias/xcore.h>
 
@@ -98,7 +97,7 @@ void vm_reset(struct vm *vm, struct vcpu *caller)
 			wfe();
 	console_vm_flush(vm);
 	vm_load(vm);
-	virq_reset_vm(vm);
+	emul_reset_vm(vm);
 	vm_reset_vcpus(vm);
 	for (uint32_t j = 0; j < vm->cfg->nr_vcpus; j++)
 		xcore_kick(vm->vcpus[j].pcpu->id);

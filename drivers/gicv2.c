@@ -83,6 +83,11 @@ void gic_deactivate(uint32_t iar)
 	c_write32(GICC_DIR, iar);
 }
 
+void gic_clear_spi_active(uint32_t irq)
+{
+	d_write32(GICD_ICACTIVER + (irq / 32) * 4, 1u << (irq % 32));
+}
+
 int gic_ppi_active(uint32_t irq)
 {
 	return (d_read32(GICD_ISACTIVER) >> irq) & 1;

@@ -4,6 +4,7 @@
 #include <emul/vpl011.h>
 #include <phidias/errno.h>
 #include <phidias/log.h>
+#include <phidias/virq.h>
 #include <phidias/vm.h>
 
 int emul_init_vm(struct vm *vm)
@@ -29,4 +30,20 @@ int emul_init_vm(struct vm *vm)
 			return ret;
 	}
 	return 0;
+}
+
+void emul_reset_vm(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->cfg->nr_devs; i++) {
+		switch (vm->cfg->devs[i].type) {
+		case PHIDIAS_EMUL_PL011:
+			vpl011_reset(vm);
+			break;
+		case PHIDIAS_EMUL_VGICD:
+			virq_reset_vm(vm);
+			break;
+		default:
+			break;	/* emul_init_vm refused it already */
+		}
+	}
 }

@@ -67,6 +67,7 @@ struct vgic_cpu {
 	uint32_t lr_used;		/* bit mask */
 	uint32_t live;			/* SGIs/PPIs that may be pending or active */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
+	uint8_t vtimer_stale;	/* VM reset: the physical PPI's active state is void */
 };
 
 struct vgic {
@@ -349,6 +350,11 @@ void virq_flush(struct vcpu *v)
 		gich_write_hcr(0);	/* no virtual CPU interface for this VM */
 		return;
 	}
+	if (c->vtimer_stale) {
+		/* The vCPU was reset while loaded here: its old timer interrupt is over. */
+		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
+		c->vtimer_stale = 0;
+	}
 	spin_lock(&g->lock);
 	/* One pass over the live ones collects what could go into a list register ... */
 	cands.list = cand;
@@ -435,9 +441,9 @@ void virq_switch(struct vcpu *prev, struct vcpu *next)
 		c->vmcr = gich_read_vmcr();
 		c->apr = gich_read_apr();
 		/* The physical timer interrupt stays active until the guest's EOI. */
-		c->vtimer_active = (uint8_t)gic_ppi_active(ppi);
-		if (c->vtimer_active)
-			gic_set_ppi_active(ppi, 0);
+		c->vtimer_active = (uint8_t)(gic_ppi_active(ppi) && !c->vtimer_stale);
+		c->vtimer_stale = 0;
+		gic_set_ppi_active(ppi, 0);
 	}
 	{
 		struct vgic_cpu *c = &cpus[next->id];
@@ -721,10 +727,17 @@ static void reset(struct vgic *g)
 		c->vmcr = 0;
 		c->apr = 0;
 		c->vtimer_active = 0;
+		c->vtimer_stale = 1;
 		c->live = 0;
 	}
 	for (uint32_t i = 0; i < NR_IRQS - NR_PRIV; i++) {
 		uint8_t hw = g->spi[i].hw;
+
+		if (hw) {
+			/* Whatever the old guest left active or enabled is void. */
+			gic_disable_irq(i + NR_PRIV);
+			gic_clear_spi_active(i + NR_PRIV);
+		}
 
 		memset(&g->spi[i], 0, sizeof(g->spi[i]));
 		g->spi[i].hw = hw;

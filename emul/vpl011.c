@@ -41,10 +41,11 @@
 #define INT_ALL 0x7ffu
 
 /*
- * Larger than the hardware's 16 entries: typed input arrives in bursts
- * that a guest polling the UART would otherwise lose.
+ * Much larger than the hardware's 16 entries: the multiplexer hands over a
+ * typed or pasted line at once, faster than a guest drains it, and the
+ * physical UART cannot be asked to wait per VM.  Beyond this, input is lost.
  */
-#define RX_FIFO 64
+#define RX_FIFO 512
 
 /*
  * A guest that reads the flags this many times in a row with nothing
@@ -202,14 +203,32 @@ static enum mmio_result vpl011_access(struct vcpu *vcpu, void *opaque, struct mm
 	return MMIO_HANDLED;
 }
 
+/* Registers at their reset values (PL011 TRM 3.2), nothing received. */
+static void reset_state(struct vpl011 *u)
+{
+	u->rx_head = u->rx_count = u->idle_polls = 0;
+	u->ilpr = u->ibrd = u->fbrd = u->lcr_h = u->imsc = u->ris = u->dmacr = 0;
+	u->cr = 0x300;		/* TXE | RXE */
+	u->ifls = 0x12;
+	u->line = 0;		/* the interrupt controller is reset with the VM too */
+}
+
+void vpl011_reset(struct vm *vm)
+{
+	struct vpl011 *u = &uarts[vm->cfg->id];
+
+	spin_lock(&u->lock);
+	reset_state(u);
+	spin_unlock(&u->lock);
+}
+
 int vpl011_init(struct vm *vm, const struct phidias_emul_dev *dev)
 {
 	struct vpl011 *u = &uarts[vm->cfg->id];
 
 	u->vm = vm;
 	u->irq = dev->irq;
-	u->cr = 0x300;		/* TXE | RXE: reset value */
-	u->ifls = 0x12;
+	reset_state(u);
 	console_attach_input(vm, input, u);
 	return mmio_register(vm, dev->ipa, dev->size, vpl011_access, u);
 }

@@ -271,20 +271,18 @@ class Qemu:
         log = f" (full log: {self.log_path})" if self.log_path else ""
         return f"last {min(n, len(self._lines))} console lines{log}:\n{shown}"
 
-    def wait_for(self, predicate, what, timeout=None):
-        """Scan lines after the cursor until predicate(line) is true.
-
-        Returns (line, predicate's value) and moves the cursor past the line.
-        Fails with the console's tail when QEMU exits or time runs out.
-        """
+    def _scan(self, predicate, what, start, timeout):
+        """Index and value of the first line at index >= start for which
+        predicate(line) is true, reading more until it comes.  Fails with
+        the console's tail when QEMU exits or time runs out."""
         deadline = time.monotonic() + (timeout or DEFAULT_TIMEOUT)
+        i = start
         while True:
-            while self._cursor < len(self._lines):
-                line = self._lines[self._cursor]
-                self._cursor += 1
-                value = predicate(line)
+            while i < len(self._lines):
+                value = predicate(self._lines[i])
                 if value:
-                    return line, value
+                    return i, value
+                i += 1
             left = deadline - time.monotonic()
             if self._eof:
                 raise QemuExited(f"QEMU exited (status {self.exitstatus}, signal "
@@ -292,6 +290,16 @@ class Qemu:
             if left <= 0:
                 raise AssertionError(f"timed out waiting for {what}\n{self.tail()}")
             self._pump(min(left, 1.0))
+
+    def wait_for(self, predicate, what, timeout=None):
+        """Scan lines after the cursor until predicate(line) is true.
+
+        Returns (line, predicate's value) and moves the cursor past the line.
+        Fails with the console's tail when QEMU exits or time runs out.
+        """
+        i, value = self._scan(predicate, what, self._cursor, timeout)
+        self._cursor = i + 1
+        return self._lines[i], value
 
     def expect(self, tag, pattern, timeout=None):
         """Wait for a `[tag] text` line whose text matches `pattern` (re.search)."""
@@ -376,20 +384,7 @@ class Qemu:
         """The first line at index >= `since` for which predicate(line) is
         true, reading more until it comes.  Unlike wait_for(), the cursor
         does not move, so expect() still sees everything after it."""
-        deadline = time.monotonic() + (timeout or DEFAULT_TIMEOUT)
-        i = since
-        while True:
-            while i < len(self._lines):
-                if predicate(self._lines[i]):
-                    return self._lines[i]
-                i += 1
-            left = deadline - time.monotonic()
-            if self._eof:
-                raise QemuExited(f"QEMU exited (status {self.exitstatus}, signal "
-                                 f"{self.signalstatus}) before {what}\n{self.tail()}")
-            if left <= 0:
-                raise AssertionError(f"timed out waiting for {what}\n{self.tail()}")
-            self._pump(min(left, 1.0))
+        return self._lines[self._scan(predicate, what, since, timeout)[0]]
 
     def _partial_line(self):
         """The line QEMU is printing now (a prompt waits there), as a Line."""

@@ -64,3 +64,12 @@ def test_passed_through_device_interrupt_is_hardware_linked(start):
     """
     results = run_vgictest(start, "vgic-passthru")
     assert "INTID 34" in results["passthru"][0][1]
+
+
+def test_vm_reset_leaves_no_interrupt_state_behind(start):
+    """PSCI SYSTEM_RESET from inside a timer interrupt handler, with the UART's
+    and an SPI's state dirty: the restarted VM finds its UART and distributor
+    at reset values, and its virtual timer interrupts again (the physical one
+    the old guest left active was ended)."""
+    results = run_vgictest(start, "vgic-reset")
+    assert results["reset"][0][0] == "PASS"

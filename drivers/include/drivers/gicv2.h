@@ -21,6 +21,8 @@ uint32_t gic_ack(uint32_t *iar);
 void gic_eoi(uint32_t iar);
 void gic_deactivate(uint32_t iar);
 void gic_send_sgi(uint32_t sgi, uint32_t target_cpu);
+/* End an SPI's active state, from any CPU. */
+void gic_clear_spi_active(uint32_t irq);
 /* Active state of this CPU's private interrupt irq (< 32). */
 int gic_ppi_active(uint32_t irq);
 void gic_set_ppi_active(uint32_t irq, int active);

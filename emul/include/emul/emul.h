@@ -7,5 +7,7 @@ struct vm;
 
 /* Create every emulated device of the VM; negative error code on failure. */
 int emul_init_vm(struct vm *vm);
+/* Put every emulated device of the VM back in its reset state (VM reset). */
+void emul_reset_vm(struct vm *vm);
 
 #endif

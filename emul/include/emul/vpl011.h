@@ -6,5 +6,6 @@ struct vm;
 struct phidias_emul_dev;
 
 int vpl011_init(struct vm *vm, const struct phidias_emul_dev *dev);
+void vpl011_reset(struct vm *vm);
 
 #endif
