@@ -13,6 +13,7 @@ over everything that was printed, and wait for QEMU to exit.  Timeouts are
 generous and only guard against hangs; no test measures wall-clock time.
 """
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -528,6 +529,23 @@ def boot(scenario, extra=(), log_name=None):
     """Start `make run`'s QEMU command line for a scenario."""
     log = os.path.join(LOG_DIR, (log_name or scenario) + ".log")
     return Qemu(qemu_argv(scenario, extra), log_path=log)
+
+
+@contextlib.contextmanager
+def booted(scenario, extra=(), log_name=None):
+    """For module-scoped fixtures: boot a Scenario and wait for its banner.
+    A failed build fails the test; QEMU is killed however the test ends."""
+    import pytest  # only the tests need it, not the harness's own users
+
+    try:
+        qemu = boot(scenario.name, extra, log_name)
+    except RuntimeError as e:  # the build failed
+        pytest.fail(str(e), pytrace=False)
+    try:
+        qemu.expect("phidias", banner_of(scenario))
+        yield qemu
+    finally:
+        qemu.kill()
 
 
 # ---------------------------------------------------------------------------

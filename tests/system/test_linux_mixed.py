@@ -20,7 +20,7 @@ import hashlib
 import pytest
 
 import phidias_qemu
-from phidias_qemu import banner_of, load_scenario, parse_duration_us
+from phidias_qemu import load_scenario, parse_duration_us
 from ticks import ticks_of
 
 HEAVY = "dd if=/dev/zero bs=64k count=2000 | md5sum"
@@ -48,18 +48,11 @@ def mixed():
     assert [vm.guest for vm in scenario.vms] == ["Image", "ticker", "Image"]
     linux1, ticker, _ = scenario.vms
     assert linux1.pcpus == ticker.pcpus == [0]
-    try:
-        qemu = phidias_qemu.boot("mixed", log_name="test_linux_mixed")
-    except RuntimeError as e:  # the build failed
-        pytest.fail(str(e), pytrace=False)
-    try:
-        qemu.expect("phidias", banner_of(scenario))
+    with phidias_qemu.booted(scenario, log_name="test_linux_mixed") as qemu:
         qemu.expect_linux_shells([linux1.name])
         booted = len(qemu.lines())
         heavy = qemu.shell(linux1, HEAVY, timeout=300)
         yield scenario, qemu, booted, heavy
-    finally:
-        qemu.kill()
 
 
 def check_heartbeat(scenario, qemu, first, last, what):

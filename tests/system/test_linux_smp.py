@@ -12,7 +12,7 @@ import re
 import pytest
 
 import phidias_qemu
-from phidias_qemu import banner_of, load_scenario
+from phidias_qemu import load_scenario
 
 # `sleep 2` must last this long in guest counter time (seconds).
 SLEEP_BOUNDS = (1.8, 3.0)
@@ -23,16 +23,9 @@ def linux():
     scenario = load_scenario("linux")
     (vm,) = scenario.vms
     assert vm.guest == "Image" and sorted(vm.pcpus) == [0, 1]
-    try:
-        qemu = phidias_qemu.boot("linux", log_name="test_linux_smp")
-    except RuntimeError as e:  # the build failed
-        pytest.fail(str(e), pytrace=False)
-    try:
-        qemu.expect("phidias", banner_of(scenario))
+    with phidias_qemu.booted(scenario, log_name="test_linux_smp") as qemu:
         qemu.expect_linux_shells([vm.name])
         yield vm, qemu
-    finally:
-        qemu.kill()
 
 
 def timer_counts(qemu, vm):

@@ -11,7 +11,7 @@ host that deschedules QEMU mid-slice cannot make a slice look short.
 import pytest
 
 import phidias_qemu
-from phidias_qemu import banner_of, load_scenario, parse_duration_us
+from phidias_qemu import load_scenario, parse_duration_us
 from ticks import progress_problems, slice_problems, ticks_of
 
 TICKS = 300  # per VM: about 30 slices each at 10 ticks per slice
@@ -22,21 +22,13 @@ ICOUNT = ["-icount", "shift=0"]  # 1 ns of guest time per instruction
 def rr():
     scenario = load_scenario("rr")
     names = [vm.name for vm in scenario.vms]
-    try:
-        qemu = phidias_qemu.boot("rr", extra=ICOUNT, log_name="test_round_robin")
-    except RuntimeError as e:  # the build failed
-        pytest.fail(str(e), pytrace=False)
-    try:
-        qemu.expect("phidias", banner_of(scenario))
-
+    with phidias_qemu.booted(scenario, extra=ICOUNT, log_name="test_round_robin") as qemu:
         def enough(lines):
             ticks = ticks_of(lines, names)
             return all(sum(1 for t in ticks if t.vm == n) >= TICKS for n in names)
 
         lines = qemu.collect(enough, f"{TICKS} ticks from each of {names}")
         yield scenario, ticks_of(lines, names), qemu
-    finally:
-        qemu.kill()
 
 
 def test_rr_scenario_is_three_tickers_on_one_cpu():
