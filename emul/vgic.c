@@ -663,9 +663,11 @@ static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t si
 	}
 	else if (reg == GICD_SGIR)
 		sgir_write(g, v, val, kick);
-	else if (reg >= GICD_IGROUPR && reg < GICD_ISENABLER)
-		for (uint32_t i = 0; i < 32; i++)
-			bits_write(g, v, first, GROUP, (val >> i) & 1, 1u << i);
+	else if (reg >= GICD_IGROUPR && reg < GICD_ISENABLER) {
+		/* A plain register, not set/clear: ones set, zeros clear. */
+		bits_write(g, v, first, GROUP, 1, val);
+		bits_write(g, v, first, GROUP, 0, ~val);
+	}
 	else if (reg >= GICD_ISENABLER && reg < GICD_ICENABLER)
 		bits_write(g, v, first, ENABLE, 1, val);
 	else if (reg >= GICD_ICENABLER && reg < GICD_ISPENDR)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arch/cpu.h>
 #include <arch/psci.h>
+#include <phidias/hypercall.h>
 #include <phidias/pcpu.h>
 #include <phidias/sched.h>
 #include <phidias/vcpu.h>
@@ -62,8 +63,8 @@ static int64_t cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t c
 
 static int64_t features(uint32_t fid)
 {
-	if (fid == 0x80000000u)
-		return PSCI_SUCCESS;	/* SMCCC_VERSION: how Linux finds SMCCC 1.1 */
+	if (fid == SMCCC_VERSION)
+		return PSCI_SUCCESS;	/* how Linux finds SMCCC 1.1 */
 	switch (fid & ~PSCI_64BIT) {
 	case PSCI_VERSION:
 	case PSCI_CPU_SUSPEND:
