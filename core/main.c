@@ -39,7 +39,6 @@ static void cpu_start(void)
 
 	irq_init_cpu();
 	sched_init_cpu();
-	p->online = 1;
 	log_info("CPU %u online, %u vCPU(s)", p->id, p->cfg->nr_vcpus);
 	sched_start();
 }

@@ -13,7 +13,6 @@ struct pcpu {
 	struct vcpu *current;	/* offset 0: the exception entry reads it */
 	uint64_t stack_top;	/* offset 8: reset on every entry to a guest */
 	uint32_t id;
-	uint32_t online;
 	const struct phidias_pcpu_config *cfg;
 	uint32_t rr_index;	/* position of current in cfg->vcpus */
 	uint32_t need_resched;

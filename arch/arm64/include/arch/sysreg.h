@@ -66,7 +66,6 @@
 	__asm__ volatile("msr " #name ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 static inline void isb(void) { __asm__ volatile("isb" ::: "memory"); }
-static inline void dsb_ish(void) { __asm__ volatile("dsb ish" ::: "memory"); }
 static inline void dsb_sy(void) { __asm__ volatile("dsb sy" ::: "memory"); }
 static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
 static inline void wfe(void) { __asm__ volatile("wfe" ::: "memory"); }
