@@ -38,6 +38,23 @@
 #define PHIDIAS_MAIR_IDX_NORMAL 1	/* Normal, inner/outer WB  (0xff) */
 #define PHIDIAS_MAIR_VALUE 0xff04ull
 
+/*
+ * Architectural limits, the one source for both sides: schism rejects a
+ * scenario beyond them, and the hypervisor sizes its arrays by them and
+ * asserts them again at build time (_Static_assert on PHIDIAS_NR_*).
+ *  - GICv2 has 8 CPU interfaces: GICD_ITARGETSR and the GICD_SGIR target
+ *    list are 8-bit masks, GICD_TYPER.CPUNumber is 3 bits (GIC arch. spec.
+ *    v2, 4.3.12, 4.3.15, 4.3.2).  So a VM has at most 8 vCPUs and the
+ *    machine at most 8 physical CPUs.
+ *  - VMIDs are 8 bits (VTCR_EL2.VS = 0, Arm ARM D13.2.151); VMID 0 is never
+ *    given to a VM, so at most 255 VMs.
+ *  - GICv2 list registers: GICH_VTR.ListRegs is 6 bits, at most 64.
+ */
+#define PHIDIAS_MAX_VCPUS_PER_VM 8u
+#define PHIDIAS_MAX_PCPUS 8u
+#define PHIDIAS_MAX_VMS 255u
+#define PHIDIAS_MAX_LRS 64u
+
 /* Guest-physical (IPA) view every VM gets, whatever the board (DESIGN.md). */
 #define PHIDIAS_GUEST_GICD 0x08000000ull	/* emulated distributor, 4 KiB */
 #define PHIDIAS_GUEST_GICD_SIZE 0x1000ull
