@@ -109,7 +109,6 @@ void arch_trap_sync(void)
 	struct vcpu *v = this_pcpu()->current;
 	uint64_t esr = sysreg_read(esr_el2);
 
-	vcpu_exited(v);
 	switch (ESR_EC(esr)) {
 	case EC_WFX:
 		v->regs.pc += 4;
@@ -137,14 +136,11 @@ void arch_trap_sync(void)
 		guest_fault(v, esr, 0, 0, 0);
 		break;
 	}
-	sched_check();
 }
 
 void arch_trap_irq(void)
 {
-	vcpu_exited(this_pcpu()->current);
 	irq_handle();
-	sched_check();
 }
 
 void arch_trap_unexpected(uint64_t kind)
@@ -152,9 +148,7 @@ void arch_trap_unexpected(uint64_t kind)
 	static const char *const kinds[] = { "?", "FIQ", "SError", "AArch32 exception" };
 	struct vcpu *v = this_pcpu()->current;
 
-	vcpu_exited(v);
 	guest_fault(v, sysreg_read(esr_el2), kinds[kind & 3], 0, 0);
-	sched_check();
 }
 
 void arch_hyp_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
