@@ -191,6 +191,20 @@ void virq_set_level(struct vm *vm, uint32_t intid, int level)
 		vcpu_kick(target);
 }
 
+void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
+{
+	struct vgic *g = vgic_of(v->vm);
+
+	if (intid < NR_SGIS || intid >= NR_PRIV || !g)
+		return;
+	spin_lock(&g->lock);
+	cpus[v->id].priv[intid].level = (uint8_t)(level != 0);
+	mark(g, v, intid);
+	spin_unlock(&g->lock);
+	if (level)
+		vcpu_kick(v);
+}
+
 int virq_physical(uint32_t intid)
 {
 	struct vcpu *cur = this_pcpu()->current;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arch/cpu.h>
 #include <arch/psci.h>
+#include <emul/ptimer.h>
 #include <phidias/hypercall.h>
 #include <phidias/pcpu.h>
 #include <phidias/sched.h>
@@ -53,6 +54,7 @@ static int64_t cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t c
 		ret = t->state == VCPU_STOPPED ? PSCI_DENIED : PSCI_ALREADY_ON;
 	} else {
 		arch_vcpu_reset(t, entry, ctx);
+		ptimer_reset_vcpu(t);	/* a CPU powering up starts with its timers off */
 		t->state = VCPU_RUNNABLE;
 	}
 	spin_unlock(&t->pcpu->lock);

@@ -11,15 +11,19 @@
 #define CRASH_DEFAULT_ADDR	0x10000000u
 #define CRASH_DEFAULT_LINES	3u
 
-/* One instruction we can name the address of; x0 is the value written. */
-void crash_write_cntp_ctl(uint64_t val);
+/*
+ * One instruction we can name the address of: a read of S3_1_C15_C2_0, an
+ * IMPLEMENTATION DEFINED register (CPUACTLR_EL1 on Cortex-A57) that
+ * HCR_EL2.TIDCP traps to the hypervisor, which does not emulate it.
+ */
+uint64_t crash_read_impdef(void);
 __asm__(".pushsection .text\n"
-	".global crash_write_cntp_ctl\n"
-	".type crash_write_cntp_ctl, %function\n"
-	"crash_write_cntp_ctl:\n"
-	"	msr	cntp_ctl_el0, x0\n"
+	".global crash_read_impdef\n"
+	".type crash_read_impdef, %function\n"
+	"crash_read_impdef:\n"
+	"	mrs	x0, s3_1_c15_c2_0\n"
 	"	ret\n"
-	".size crash_write_cntp_ctl, . - crash_write_cntp_ctl\n"
+	".size crash_read_impdef, . - crash_read_impdef\n"
 	".popsection");
 
 int main(const void *dtb)
@@ -49,8 +53,8 @@ int main(const void *dtb)
 		*p = 0xdeadbeefu;
 	} else if (strcmp(kind, "sysreg") == 0) {
 		bm_printf("crash: performing sysreg at 0x%lx\n",
-			  (unsigned long)(uintptr_t)crash_write_cntp_ctl);
-		crash_write_cntp_ctl(0);
+			  (unsigned long)(uintptr_t)crash_read_impdef);
+		bm_printf("crash: sysreg read 0x%lx\n", (unsigned long)crash_read_impdef());
 	} else {
 		bm_printf("crash: unknown kind '%s' (read, write, sysreg)\n", kind);
 		return 1;

@@ -16,6 +16,8 @@ struct vcpu;
 void virq_inject(struct vm *vm, uint32_t intid, struct vcpu *target, uint32_t src);
 /* A level-sensitive line of an emulated device changed. */
 void virq_set_level(struct vm *vm, uint32_t intid, int level);
+/* The level of a vCPU's own level-sensitive PPI (its emulated timer) changed. */
+void virq_set_private_level(struct vcpu *v, uint32_t intid, int level);
 /*
  * A physical interrupt arrived: if it belongs to a guest (its virtual timer,
  * a passed-through device), inject it hardware-linked and return 1; the
