@@ -9,6 +9,9 @@
 #include <phidias/vm.h>
 #include <phidias/xcore.h>
 
+/* VTTBR_EL2.VMID is 8 bits (VTCR_EL2.VS = 0) and VMID 0 is never a VM's. */
+_Static_assert(PHIDIAS_NR_VMS <= PHIDIAS_MAX_VMS, "more VMs than 8-bit VMIDs");
+
 struct vm vms[PHIDIAS_NR_VMS];
 struct vcpu vcpus[PHIDIAS_NR_VCPUS];
 static uint32_t vms_running;
@@ -58,6 +61,9 @@ void vm_init_all(void)
 		const struct phidias_vm_config *cfg = &phidias_config.vms[i];
 
 		vm->cfg = cfg;
+		if (!cfg->vmid || cfg->vmid > PHIDIAS_MAX_VMS)
+			panic("VM '%s': VMID %u outside 1..%u", cfg->name, cfg->vmid,
+			      PHIDIAS_MAX_VMS);
 		vm->vcpus = &vcpus[cfg->first_vcpu];
 		vm->state = VM_RUNNING;
 		vm_load(vm);

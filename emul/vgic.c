@@ -29,6 +29,8 @@
 #include <drivers/gicv2_regs.h>
 #include <emul/vgic.h>
 #include <phidias/config.h>
+#include <phidias/errno.h>
+#include <phidias/log.h>
 #include <phidias/mmio.h>
 #include <phidias/pcpu.h>
 #include <phidias/string.h>
@@ -41,6 +43,17 @@
 #define NR_SGIS 16
 #define MAX_LRS 16
 #define NO_IRQ 0xffffffffu
+
+/*
+ * A GICv2 distributor serves at most 8 CPU interfaces: the GICD_ITARGETSR
+ * bytes, the GICD_SGIR target list and the SGI source in a list register
+ * are 8-bit masks or 3-bit numbers (GICv2 4.3.12, 4.3.15, 5.3.8).  Every
+ * per-vCPU mask below is sized by this; vgic_init refuses a VM with more.
+ */
+_Static_assert(PHIDIAS_MAX_VCPUS_PER_VM <= 8, "GICv2 CPU interface masks are 8 bits");
+/* A scenario with one VM of 9+ vCPUs fails here already, at build time. */
+_Static_assert(PHIDIAS_NR_VCPUS <= PHIDIAS_NR_VMS * PHIDIAS_MAX_VCPUS_PER_VM,
+	       "a VM has more vCPUs than a GICv2 has CPU interfaces");
 
 
 #define IIDR_GIC400 0x0200143bu
@@ -73,6 +86,7 @@ struct vgic_cpu {
 struct vgic {
 	spinlock_t lock;
 	struct vm *vm;
+	uint32_t nr_cpus;	/* the VM's vCPUs, checked <= PHIDIAS_MAX_VCPUS_PER_VM */
 	uint32_t ctlr;
 	struct virq spi[NR_IRQS - NR_PRIV];
 	uint32_t spi_live[(NR_IRQS - NR_PRIV) / 32];	/* likewise for SPIs */
@@ -109,7 +123,7 @@ static uint32_t vcpu_index(const struct vcpu *v)
 /* The vCPU an SPI is delivered to: the first one it targets (1-of-N). */
 static struct vcpu *spi_target(struct vgic *g, const struct virq *q)
 {
-	for (uint32_t i = 0; i < g->vm->cfg->nr_vcpus; i++)
+	for (uint32_t i = 0; i < g->nr_cpus; i++)
 		if (q->targets & (1u << i))
 			return &g->vm->vcpus[i];
 	return 0;
@@ -127,7 +141,7 @@ static void mark(struct vgic *g, const struct vcpu *v, uint32_t intid)
 
 static void mark_all(struct vgic *g)
 {
-	for (uint32_t i = 0; i < g->vm->cfg->nr_vcpus; i++)
+	for (uint32_t i = 0; i < g->nr_cpus; i++)
 		cpus[g->vm->vcpus[i].id].live = ~0u;
 	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
 		g->spi_live[i] = ~0u;
@@ -560,7 +574,7 @@ static void bytes_write(struct vgic *g, struct vcpu *v, uint64_t reg, uint32_t s
 			uint32_t val)
 {
 	uint32_t first = (uint32_t)(reg & 0x3ff);
-	uint8_t all = (uint8_t)((1u << g->vm->cfg->nr_vcpus) - 1);
+	uint8_t all = (uint8_t)((1u << g->nr_cpus) - 1);
 
 	for (uint32_t i = 0; i < size; i++) {
 		uint32_t intid = first + i;
@@ -577,7 +591,7 @@ static void bytes_write(struct vgic *g, struct vcpu *v, uint64_t reg, uint32_t s
 	}
 }
 
-static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, struct vcpu **kick)
+static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, uint32_t *kick)
 {
 	uint32_t sgi = val & 0xf;
 	uint32_t filter = (val >> 24) & 3;
@@ -590,12 +604,12 @@ static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, struct vcpu
 		list = 1u << self;
 	else if (filter == 3)
 		return;
-	for (uint32_t i = 0; i < g->vm->cfg->nr_vcpus; i++) {
+	for (uint32_t i = 0; i < g->nr_cpus; i++) {
 		if (!(list & (1u << i)))
 			continue;
 		cpus[g->vm->vcpus[i].id].priv[sgi].sgi_src |= (uint8_t)(1u << self);
 		mark(g, &g->vm->vcpus[i], sgi);
-		kick[i] = &g->vm->vcpus[i];
+		*kick |= 1u << i;
 	}
 }
 
@@ -623,7 +637,7 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 	case GICD_CTLR:
 		return g->ctlr;
 	case GICD_TYPER:
-		return (NR_IRQS / 32 - 1) | ((g->vm->cfg->nr_vcpus - 1) << 5);
+		return (NR_IRQS / 32 - 1) | ((g->nr_cpus - 1) << 5);
 	case GICD_IIDR:
 		return IIDR_GIC400;
 	}
@@ -648,7 +662,7 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 }
 
 static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t size,
-		       uint32_t val, struct vcpu **kick)
+		       uint32_t val, uint32_t *kick)
 {
 	uint64_t reg = off & ~3ull;
 	uint32_t first = (uint32_t)((reg & 0x7f) * 8);
@@ -708,8 +722,7 @@ static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t si
 static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_access *acc)
 {
 	struct vgic *g = opaque;
-	struct vcpu *kick[8] = { 0 };
-	int kick_all;
+	uint32_t kick = 0;	/* vCPU mask, as wide as GICD_SGIR's list */
 
 	if (acc->size != 4 && !(acc->size == 1 && byte_ok(acc->offset)))
 		return MMIO_ERROR;
@@ -717,21 +730,22 @@ static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_a
 		return MMIO_ERROR;
 	spin_lock(&g->lock);
 	if (acc->write)
-		dist_write(g, v, acc->offset, acc->size, (uint32_t)acc->value, kick);
+		dist_write(g, v, acc->offset, acc->size, (uint32_t)acc->value, &kick);
 	else
 		acc->value = dist_read(g, v, acc->offset, acc->size);
 	spin_unlock(&g->lock);
 	/* Enabling, pending or routing something may have made it deliverable. */
-	kick_all = acc->write && acc->offset != GICD_SGIR;
-	for (uint32_t i = 0; i < g->vm->cfg->nr_vcpus; i++)
-		if (kick[i] || kick_all)
+	if (acc->write && acc->offset != GICD_SGIR)
+		kick = ~0u;
+	for (uint32_t i = 0; i < g->nr_cpus; i++)
+		if (kick & (1u << i))
 			vcpu_kick(&g->vm->vcpus[i]);
 	return MMIO_HANDLED;
 }
 
 static void reset(struct vgic *g)
 {
-	for (uint32_t j = 0; j < g->vm->cfg->nr_vcpus; j++) {
+	for (uint32_t j = 0; j < g->nr_cpus; j++) {
 		struct vgic_cpu *c = &cpus[g->vm->vcpus[j].id];
 
 		memset(c->priv, 0, sizeof(c->priv));
@@ -777,12 +791,18 @@ int vgic_init(struct vm *vm, const struct phidias_emul_dev *dev)
 {
 	struct vgic *g = &vgics[vm->cfg->id];
 
+	if (!vm->cfg->nr_vcpus || vm->cfg->nr_vcpus > PHIDIAS_MAX_VCPUS_PER_VM) {
+		log_info("VM '%s': %u vCPUs, a virtual GICv2 serves 1 to %u",
+			 vm->cfg->name, vm->cfg->nr_vcpus, PHIDIAS_MAX_VCPUS_PER_VM);
+		return -EINVAL;
+	}
 	if (!nr_lrs) {
 		nr_lrs = gich_nr_lrs();
 		if (nr_lrs > MAX_LRS)
 			nr_lrs = MAX_LRS;
 	}
 	g->vm = vm;
+	g->nr_cpus = vm->cfg->nr_vcpus;
 	for (uint32_t i = 0; i < vm->cfg->nr_irqs; i++) {
 		uint32_t intid = vm->cfg->irqs[i];
 
