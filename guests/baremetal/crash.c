@@ -2,9 +2,11 @@
 /*
  * crash: print `lines` lines (default 3), then do the bad thing named by
  * crash=<kind>: `read` or `write` at addr=<IPA> (default 0x10000000,
- * unmapped under Phidias), or `sysreg`, a write of CNTP_CTL_EL0 (trapped).
- * Under Phidias the VM is then stopped (or gets an abort, which the runtime
- * reports before powering off); if the access goes through, say so.
+ * unmapped under Phidias), or `sysreg`, a read of an IMPLEMENTATION DEFINED
+ * register (trapped where the CPU implements HCR_EL2.TIDCP).  Under Phidias
+ * the guest then takes an abort or an UNDEFINED exception, which the runtime
+ * reports before powering off (with <vm on-fault="stop"> the VM is stopped
+ * instead); if the access goes through, say so.
  */
 #include <bm/bm.h>
 
