@@ -219,6 +219,30 @@ void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
 		vcpu_kick(v);
 }
 
+void virq_hw_line_low(struct vcpu *v, uint32_t intid)
+{
+	struct vgic *g = vgic_of(v->vm);
+	struct virq *q;
+
+	if (intid < NR_SGIS || intid >= NR_PRIV || !g)
+		return;
+	q = &cpus[v->id].priv[intid];
+	if (!q->hw || !q->pending)
+		return;		/* nothing pending to withdraw: the common case */
+	spin_lock(&g->lock);
+	/*
+	 * Pending but not taken (not active, and after virq_sync no list
+	 * register holds it): the line it stood for is gone.  The physical
+	 * interrupt the hypervisor acknowledged stays active until a guest EOI
+	 * that will not come: deactivate it so the next firing is seen.
+	 */
+	if (q->pending && !q->active) {
+		q->pending = 0;
+		gic_set_ppi_active(intid, 0);
+	}
+	spin_unlock(&g->lock);
+}
+
 int virq_physical(uint32_t intid)
 {
 	struct vcpu *cur = this_pcpu()->current;

@@ -13,6 +13,7 @@
 #include <phidias/pcpu.h>
 #include <phidias/sched.h>
 #include <phidias/vcpu.h>
+#include <phidias/virq.h>
 #include <phidias/vm.h>
 
 static const char *const ec_names[64] = {
@@ -217,12 +218,27 @@ static void sysreg_trap(struct vcpu *v, uint64_t esr)
 	v->regs.pc += 4;
 }
 
+/*
+ * The virtual timer interrupt is level-sensitive (Arm ARM D11.2.4): the
+ * guest masks, disables or reprograms the timer without trapping, so at
+ * every exit, while its timer is still loaded, an interrupt whose condition
+ * is gone is withdrawn before the guest could take it.
+ */
+#define CNTV_CTL_FIRING 5u	/* ENABLE and ISTATUS set, IMASK clear */
+
+static void vtimer_resample(struct vcpu *v)
+{
+	if ((sysreg_read(cntv_ctl_el0) & 7u) != CNTV_CTL_FIRING)
+		virq_hw_line_low(v, PHIDIAS_GUEST_VTIMER_IRQ);
+}
+
 void arch_trap_sync(void)
 {
 	struct vcpu *v = this_pcpu()->current;
 	uint64_t esr = sysreg_read(esr_el2);
 
 	vcpu_exited(v);
+	vtimer_resample(v);
 	switch (ESR_EC(esr)) {
 	case EC_WFX:
 		v->regs.pc += 4;
@@ -258,8 +274,11 @@ void arch_trap_sync(void)
 
 void arch_trap_irq(void)
 {
-	vcpu_exited(this_pcpu()->current);
+	struct vcpu *v = this_pcpu()->current;
+
+	vcpu_exited(v);
 	irq_handle();
+	vtimer_resample(v);	/* also a firing taken just before the guest masked it */
 	sched_check();
 }
 

@@ -19,6 +19,12 @@ void virq_set_level(struct vm *vm, uint32_t intid, int level);
 /* The level of a vCPU's own level-sensitive PPI (its emulated timer) changed. */
 void virq_set_private_level(struct vcpu *v, uint32_t intid, int level);
 /*
+ * The line of the vCPU's hardware-linked PPI (its virtual timer), which the
+ * guest drives without trapping, was seen low while the vCPU is loaded: a
+ * pending interrupt it has not taken is withdrawn (level-sensitive).
+ */
+void virq_hw_line_low(struct vcpu *v, uint32_t intid);
+/*
  * A physical interrupt arrived: if it belongs to a guest (its virtual timer,
  * a passed-through device), inject it hardware-linked and return 1; the
  * caller then only drops the running priority.

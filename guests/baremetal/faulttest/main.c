@@ -12,9 +12,10 @@
  *   ptimer  CNTP_CTL/CVAL/TVAL as on hardware; its interrupt (PPI 30) fires
  *           never early, wakes WFI, ticks=<n> times
  *   ctxsw   the timer's registers survive being descheduled
- *   level   the interrupt follows the timer condition: masking, disabling,
- *           reprogramming or GICD_ICPENDR drop it; a distributor-masked
- *           one is delivered on enable only if the condition still holds
+ *   level   the interrupts of both timers (PPI 30, PPI 27) follow the timer
+ *           condition: masking, disabling, reprogramming (or GICD_ICPENDR
+ *           for a software-pended one) drop them; a distributor-masked one
+ *           is delivered on enable only if the condition still holds
  * Each test prints `faulttest: <name>: PASS ...` or `... FAIL ...`, then
  * `faulttest: done, <f> failed`.
  */
@@ -323,13 +324,38 @@ static void test_ctxsw(void)
 
 /* --- level ----------------------------------------------------------------- */
 
+/* One of the two EL1 timers the guest can program, and its PPI. */
+struct timer_ops {
+	const char *name;
+	uint32_t intid;
+	uint64_t (*count)(void);
+	void (*set_ctl)(uint64_t);
+	void (*set_cval)(uint64_t);
+};
+
+static uint64_t vct(void)
+{
+	bm_isb();
+	return bm_read_sysreg(cntvct_el0);
+}
+static void p_ctl(uint64_t v) { bm_write_sysreg(cntp_ctl_el0, v); bm_isb(); }
+static void p_cval(uint64_t v) { bm_write_sysreg(cntp_cval_el0, v); bm_isb(); }
+static void v_ctl(uint64_t v) { bm_write_sysreg(cntv_ctl_el0, v); bm_isb(); }
+static void v_cval(uint64_t v) { bm_write_sysreg(cntv_cval_el0, v); bm_isb(); }
+
+static const struct timer_ops timers[] = {
+	{ "physical timer (PPI 30)", PTIMER_INTID, pct, p_ctl, p_cval },
+	{ "virtual timer (PPI 27)", BM_VTIMER_INTID, vct, v_ctl, v_cval },
+};
+
+static const struct timer_ops *lv_timer;
 static volatile uint32_t lv_irqs;
 
 static void level_irq(uint32_t intid, uint32_t iar, void *arg)
 {
 	(void)intid; (void)iar; (void)arg;
 	lv_irqs++;
-	pt_stop();
+	lv_timer->set_ctl(0);
 }
 
 /* Lets interrupts in for a while; the number taken. */
@@ -345,83 +371,103 @@ static uint32_t window(void)
 
 static bool pending(void)
 {
-	return bm_gic_is_pending(PTIMER_INTID);
+	return bm_gic_is_pending(lv_timer->intid);
 }
 
 /* The timer condition met (CVAL in the past), line high: pending. */
 static void fire(const char *what)
 {
-	pt_arm_at(pct() - 1);
+	const struct timer_ops *t = lv_timer;
+	uint64_t until = pct() + us_ticks(WAIT_US);
+
+	t->set_cval(t->count() - 1);
+	t->set_ctl(CTL_ENABLE);
+	/* The line reaches the distributor after a while, not at the write. */
+	while (!pending() && pct() < until)
+		bm_cpu_relax();
 	if (!pending())
-		fail("%s: fired timer not pending in GICD_ISPENDR", what);
+		fail("%s: %s: fired timer not pending in GICD_ISPENDR", lv_timer->name, what);
+}
+
+static void level_check(const struct timer_ops *t)
+{
+	uint32_t id = t->intid;
+
+	lv_timer = t;
+	bm_irq_disable();
+	bm_irq_register(id, level_irq, NULL);
+	bm_gic_enable(id);
+	lv_irqs = 0;
+
+	fire("mask");
+	t->set_ctl(CTL_ENABLE | CTL_IMASK);
+	if (pending())
+		fail("%s: masked (IMASK) timer still pending", t->name);
+	if (window())
+		fail("%s: masked timer delivered later", t->name);
+
+	fire("reprogram");
+	t->set_cval(t->count() + us_ticks(10u * 1000000u));
+	if (pending())
+		fail("%s: timer moved into the future still pending", t->name);
+	if (window())
+		fail("%s: timer moved into the future delivered later", t->name);
+
+	fire("disable");
+	t->set_ctl(0);
+	if (pending())
+		fail("%s: disabled timer still pending", t->name);
+	if (window())
+		fail("%s: disabled timer delivered later", t->name);
+
+	/* Masked in the distributor while it fires. */
+	bm_gic_disable(id);
+	fire("gicd-masked");
+	if (window())
+		fail("%s: delivered while disabled in the distributor", t->name);
+	t->set_ctl(CTL_ENABLE | CTL_IMASK);
+	bm_gic_enable(id);
+	if (window())
+		fail("%s: masked before the distributor enabled it, still delivered", t->name);
+	bm_gic_disable(id);
+	fire("gicd-masked, still firing");
+	bm_gic_enable(id);
+	if (window() != 1)
+		fail("%s: still firing when enabled in the distributor, not delivered once",
+		     t->name);
+
+	/* The software latch of the emulated one: ISPENDR sets it, ICPENDR clears it. */
+	if (id == PTIMER_INTID) {
+		t->set_ctl(0);
+		bm_gic_disable(id);
+		bm_gic_set_pending(id);
+		if (!pending())
+			fail("GICD_ISPENDR did not make PPI %u pending", id);
+		bm_gic_clear_pending(id);
+		if (pending())
+			fail("GICD_ICPENDR did not clear PPI %u", id);
+		bm_gic_enable(id);
+		if (window())
+			fail("PPI %u cleared by GICD_ICPENDR delivered later", id);
+	}
+
+	/* After all that, the timer still works. */
+	t->set_cval(t->count() + us_ticks(1000));
+	t->set_ctl(CTL_ENABLE);
+	if (window() != 1)
+		fail("%s: does not interrupt any more", t->name);
+	t->set_ctl(0);
+	bm_gic_disable(id);
 }
 
 static void test_level(void)
 {
 	uint32_t before = failures;
 
-	bm_irq_disable();
-	bm_irq_register(PTIMER_INTID, level_irq, NULL);
-	bm_gic_enable(PTIMER_INTID);
-	lv_irqs = 0;
-
-	fire("mask");
-	bm_write_sysreg(cntp_ctl_el0, CTL_ENABLE | CTL_IMASK);
-	if (pending())
-		fail("masked (IMASK) timer still pending");
-	if (window())
-		fail("masked timer delivered later");
-
-	fire("reprogram");
-	bm_write_sysreg(cntp_cval_el0, pct() + us_ticks(10u * 1000000u));
-	if (pending())
-		fail("timer moved into the future still pending");
-	if (window())
-		fail("timer moved into the future delivered later");
-
-	fire("disable");
-	pt_stop();
-	if (pending())
-		fail("disabled timer still pending");
-	if (window())
-		fail("disabled timer delivered later");
-
-	/* Masked in the distributor while it fires. */
-	bm_gic_disable(PTIMER_INTID);
-	fire("gicd-masked");
-	if (window())
-		fail("timer delivered while disabled in the distributor");
-	bm_write_sysreg(cntp_ctl_el0, CTL_ENABLE | CTL_IMASK);
-	bm_gic_enable(PTIMER_INTID);
-	if (window())
-		fail("timer masked before the distributor enabled it was delivered");
-	bm_gic_disable(PTIMER_INTID);
-	fire("gicd-masked, still firing");
-	bm_gic_enable(PTIMER_INTID);
-	if (window() != 1)
-		fail("a timer still firing when enabled in the distributor was not delivered once");
-
-	/* The software latch: GICD_ISPENDR sets it, GICD_ICPENDR clears it. */
-	pt_stop();
-	bm_gic_disable(PTIMER_INTID);
-	bm_gic_set_pending(PTIMER_INTID);
-	if (!pending())
-		fail("GICD_ISPENDR did not make PPI 30 pending");
-	bm_gic_clear_pending(PTIMER_INTID);
-	if (pending())
-		fail("GICD_ICPENDR did not clear PPI 30");
-	bm_gic_enable(PTIMER_INTID);
-	if (window())
-		fail("PPI 30 cleared by GICD_ICPENDR delivered later");
-
-	/* After all that, the timer still works. */
-	pt_arm_at(pct() + us_ticks(1000));
-	if (window() != 1)
-		fail("the timer does not interrupt any more");
-	pt_stop();
-	bm_gic_disable(PTIMER_INTID);
+	for (uint32_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++)
+		level_check(&timers[i]);
 	if (failures == before)
-		bm_printf("faulttest: level: PASS PPI 30 follows the timer condition (mask, reprogram, disable, distributor, ICPENDR)\n");
+		bm_printf("faulttest: level: PASS PPIs 30 and 27 follow their timer's condition (mask, reprogram, disable, distributor, ICPENDR)\n");
 }
 
 /* --- main ------------------------------------------------------------------ */
