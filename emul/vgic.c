@@ -4,24 +4,31 @@
  *
  * The guest's CPU interface is the physical GICV, mapped by stage 2.  The
  * distributor is trapped and emulated here, per VM, over a model of every
- * interrupt's state (struct virq).  The list registers only carry that
- * state while a vCPU runs: virq_sync() folds them back into the model at
- * every exit, virq_flush() refills them at every entry with the active
- * interrupts (which must stay resident) and then the highest-priority
- * pending ones.  When more are pending than there are list registers the
- * maintenance interrupt (underflow / no pending) brings the vCPU back out
- * to refill.
+ * interrupt's state (struct virq).
+ *
+ * The list registers stay resident while a vCPU stays loaded on its CPU:
+ * an exit does not touch them, and an entry refills them only when the
+ * vCPU is marked dirty, i.e. when something changed for it: an injection
+ * aimed at it, a maintenance interrupt, a load onto the CPU, a guest write
+ * to the distributor.  A refill folds the list registers back into the
+ * model (lr_sync) and writes the active interrupts (which must stay
+ * resident) and then the highest-priority pending ones (lr_fill).  When
+ * more are pending than there are list registers the maintenance interrupt
+ * (underflow / no pending / EOI) brings the vCPU back out to refill; it is
+ * requested only when its condition does not already hold, or the vCPU
+ * would livelock on it.  GICH_HCR is written only when it changes.
  *
  * Interrupts from hardware a VM owns (its virtual timer, passed-through
  * SPIs) are injected hardware-linked: the guest's EOI deactivates the
  * physical interrupt (GICv2 5.4.1).
  *
  * One lock per VM protects its model; list registers are touched only by
- * the CPU that runs the vCPU.
+ * the CPU that runs the vCPU.  Neither a hypercall nor a read of a
+ * distributor register that holds no interrupt state takes the lock.
  *
- * Refills run on every guest entry, so they look only at interrupts marked
- * "live": every change that can make an interrupt pending, active or
- * deliverable marks it, and a refill that finds it idle unmarks it.
+ * Refills look only at interrupts marked "live": every change that can
+ * make an interrupt pending, active or deliverable marks it, and a refill
+ * that finds it idle unmarks it.
  */
 #include <phidias_gen.h>
 #include <arch/spinlock.h>
@@ -73,14 +80,20 @@ struct virq {
 	uint8_t active_src;	/* SGIs: source of the active one */
 };
 
+/* lr_irq[]: INTID | SGI source << 10 | LR_LATCHED */
+#define LR_SRC_SHIFT 10
+#define LR_LATCHED (1u << 13)	/* level SPI in the LR by its GICD_ISPENDR latch */
+
 struct vgic_cpu {
 	struct virq priv[NR_PRIV];	/* SGIs and PPIs are banked */
 	uint32_t vmcr, apr;
-	uint32_t lr_irq[MAX_LRS];	/* INTID | source << 10 of each used LR */
+	uint32_t lr_irq[MAX_LRS];	/* what each used LR holds */
 	uint32_t lr_used;		/* bit mask */
 	uint32_t live;			/* SGIs/PPIs that may be pending or active */
+	uint32_t hcr;			/* GICH_HCR for this vCPU, as last written */
+	uint8_t resident;	/* its LRs, VMCR and APR are in its CPU's GICH */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
-	uint8_t vtimer_stale;	/* VM reset: the physical PPI's active state is void */
+	uint8_t vtimer_fired;	/* injected, not yet seen taken or withdrawn */
 };
 
 struct vgic {
@@ -130,7 +143,7 @@ static struct vcpu *spi_target(struct vgic *g, const struct virq *q)
 }
 
 /* v: the vCPU an SGI/PPI belongs to; SPIs are the VM's (v may be NULL). */
-static void mark(struct vgic *g, const struct vcpu *v, uint32_t intid)
+static void mark_live(struct vgic *g, const struct vcpu *v, uint32_t intid)
 {
 	if (intid < NR_PRIV) {
 		if (v)
@@ -139,12 +152,31 @@ static void mark(struct vgic *g, const struct vcpu *v, uint32_t intid)
 		g->spi_live[(intid - NR_PRIV) / 32] |= 1u << ((intid - NR_PRIV) % 32);
 }
 
+static void dirty_all(struct vgic *g)
+{
+	for (uint32_t i = 0; i < g->nr_cpus; i++)
+		g->vm->vcpus[i].virq_dirty = 1;
+}
+
+/* Live, and the vCPU it concerns must refill (all of them for an SPI). */
+static void mark(struct vgic *g, struct vcpu *v, uint32_t intid)
+{
+	mark_live(g, v, intid);
+	if (intid < NR_PRIV) {
+		if (v)
+			v->virq_dirty = 1;
+	} else {
+		dirty_all(g);
+	}
+}
+
 static void mark_all(struct vgic *g)
 {
 	for (uint32_t i = 0; i < g->nr_cpus; i++)
 		cpus[g->vm->vcpus[i].id].live = ~0u;
 	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
 		g->spi_live[i] = ~0u;
+	dirty_all(g);
 }
 
 static int is_pending(const struct virq *q, uint32_t intid)
@@ -161,13 +193,12 @@ static int is_pending(const struct virq *q, uint32_t intid)
 static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid,
 			 uint32_t src)
 {
-	struct virq *q;
-
 	spin_lock(&g->lock);
 	if (intid >= NR_PRIV)
 		target = spi_target(g, &g->spi[intid - NR_PRIV]);
 	if (target) {
-		q = virq_get(g, target, intid);
+		struct virq *q = virq_get(g, target, intid);
+
 		if (intid < NR_SGIS)
 			q->sgi_src |= (uint8_t)(1u << (src & 7));
 		else
@@ -219,30 +250,6 @@ void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
 		vcpu_kick(v);
 }
 
-void virq_hw_line_low(struct vcpu *v, uint32_t intid)
-{
-	struct vgic *g = vgic_of(v->vm);
-	struct virq *q;
-
-	if (intid < NR_SGIS || intid >= NR_PRIV || !g)
-		return;
-	q = &cpus[v->id].priv[intid];
-	if (!q->hw || !q->pending)
-		return;		/* nothing pending to withdraw: the common case */
-	spin_lock(&g->lock);
-	/*
-	 * Pending but not taken (not active, and after virq_sync no list
-	 * register holds it): the line it stood for is gone.  The physical
-	 * interrupt the hypervisor acknowledged stays active until a guest EOI
-	 * that will not come: deactivate it so the next firing is seen.
-	 */
-	if (q->pending && !q->active) {
-		q->pending = 0;
-		gic_set_ppi_active(intid, 0);
-	}
-	spin_unlock(&g->lock);
-}
-
 int virq_physical(uint32_t intid)
 {
 	struct vcpu *cur = this_pcpu()->current;
@@ -252,6 +259,7 @@ int virq_physical(uint32_t intid)
 		/* Fired for the vCPU whose timer is loaded on this CPU. */
 		if (!cur || !vgic_of(cur->vm))
 			return 0;
+		cpus[cur->id].vtimer_fired = 1;
 		make_pending(vgic_of(cur->vm), cur, PHIDIAS_GUEST_VTIMER_IRQ, 0);
 		return 1;
 	}
@@ -295,55 +303,45 @@ static int for_each_live(struct vgic *g, struct vcpu *v,
 	return 0;
 }
 
-static int deliverable(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg)
-{
-	struct virq *q = virq_get(g, v, intid);
-
-	(void)arg;
-	if (intid >= NR_PRIV && spi_target(g, q) != v)
-		return 0;
-	return q->enabled && is_pending(q, intid) && (g->ctlr & 1);
-}
-
-int virq_pending(struct vcpu *v)
-{
-	struct vgic *g = vgic_of(v->vm);
-	int found;
-
-	if (!g)
-		return 0;
-	spin_lock(&g->lock);
-	found = for_each_live(g, v, deliverable, 0);
-	spin_unlock(&g->lock);
-	return found;
-}
-
 /* -------------------------------------------------------------------------
  * List registers
  */
 
-void virq_sync(struct vcpu *v)
-{
-	struct vgic *g = vgic_of(v->vm);
-	struct vgic_cpu *c = &cpus[v->id];
+/* The vCPU whose list registers each physical CPU holds. */
+static struct vcpu *resident_on[PHIDIAS_NR_PCPUS];
 
-	if (!g || !c->lr_used)
-		return;
-	spin_lock(&g->lock);
-	for (uint32_t i = 0; i < nr_lrs; i++) {
+static void write_hcr(struct vgic_cpu *c, uint32_t hcr)
+{
+	if (c->hcr != hcr) {
+		c->hcr = hcr;
+		gich_write_hcr(hcr);
+	}
+}
+
+/* Fold v's list registers back into the model and empty them; lock held. */
+static void lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
+{
+	uint32_t used = c->lr_used;
+
+	while (used) {
+		uint32_t i = (uint32_t)__builtin_ctz(used);
 		uint32_t lr, intid, src;
 		struct virq *q;
 
-		if (!(c->lr_used & (1u << i)))
-			continue;
+		used &= used - 1;
 		lr = gich_read_lr(i);
 		gich_write_lr(i, 0);
 		intid = c->lr_irq[i] & 0x3ff;
-		src = c->lr_irq[i] >> 10;
+		src = (c->lr_irq[i] >> LR_SRC_SHIFT) & 7;
 		q = virq_get(g, v, intid);
-		mark(g, v, intid);
-		/* A level-sensitive line is its own pending state, not the LR's. */
-		if ((lr & GICH_LR_PENDING) && (q->edge || q->hw || intid < NR_SGIS)) {
+		mark_live(g, v, intid);
+		/*
+		 * A level-sensitive line is its own pending state, not the LR's;
+		 * but a pending latch set through GICD_ISPENDR stays until the
+		 * interrupt is acknowledged or the latch cleared (GICv2 4.3.7).
+		 */
+		if ((lr & GICH_LR_PENDING) &&
+		    (q->edge || q->hw || intid < NR_SGIS || (c->lr_irq[i] & LR_LATCHED))) {
 			if (intid < NR_SGIS)
 				q->sgi_src |= (uint8_t)(1u << src);
 			else
@@ -354,6 +352,68 @@ void virq_sync(struct vcpu *v)
 			q->active_src = (uint8_t)src;
 	}
 	c->lr_used = 0;
+	/* Empty LRs would meet an underflow condition at once. */
+	write_hcr(c, GICH_HCR_EN);
+}
+
+static int deliverable(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg)
+{
+	struct virq *q = virq_get(g, v, intid);
+
+	(void)arg;
+	if (intid >= NR_PRIV && spi_target(g, q) != v)
+		return 0;
+	return q->enabled && is_pending(q, intid) && (g->ctlr & 1);
+}
+
+/* Lock held: the model of v is complete (its LRs folded back if resident here). */
+static void sync_if_resident(struct vgic *g, struct vcpu *v)
+{
+	struct vgic_cpu *c = &cpus[v->id];
+
+	if (c->resident && c->lr_used && resident_on[this_pcpu()->id] == v) {
+		lr_sync(g, v, c);
+		v->virq_dirty = 1;
+	}
+}
+
+int virq_pending(struct vcpu *v)
+{
+	struct vgic *g = vgic_of(v->vm);
+	int found;
+
+	if (!g)
+		return 0;
+	spin_lock(&g->lock);
+	sync_if_resident(g, v);
+	found = for_each_live(g, v, deliverable, 0);
+	spin_unlock(&g->lock);
+	return found;
+}
+
+void virq_hw_line_low(struct vcpu *v, uint32_t intid)
+{
+	struct vgic *g = vgic_of(v->vm);
+	struct vgic_cpu *c = &cpus[v->id];
+	struct virq *q;
+
+	if (!c->vtimer_fired || intid != PHIDIAS_GUEST_VTIMER_IRQ || !g)
+		return;		/* nothing in flight to withdraw: the common case */
+	q = &c->priv[intid];
+	spin_lock(&g->lock);
+	sync_if_resident(g, v);
+	/*
+	 * Pending but not taken: the line it stood for is gone.  The physical
+	 * interrupt the hypervisor acknowledged stays active until a guest EOI
+	 * that will not come: deactivate it so the next firing is seen.  Once
+	 * taken (active), the guest's EOI deactivates it.
+	 */
+	if (q->pending && !q->active) {
+		q->pending = 0;
+		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
+		mark(g, v, intid);
+	}
+	c->vtimer_fired = 0;
 	spin_unlock(&g->lock);
 }
 
@@ -389,25 +449,14 @@ static int collect(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg)
 	return 0;
 }
 
-void virq_flush(struct vcpu *v)
+/* Write the best candidates into v's (empty) list registers; lock held. */
+static void lr_fill(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 {
-	struct vgic *g = vgic_of(v->vm);
-	struct vgic_cpu *c = &cpus[v->id];
 	uint32_t chosen[MAX_LRS], cand[NR_IRQS];
 	struct cand_list cands;
-	uint32_t n, nr_cand, hcr = GICH_HCR_EN;
-	int overflow, lr_pending = 0;
+	uint32_t n, nr_cand, hcr = GICH_HCR_EN, pure_pending = 0;
+	int overflow;
 
-	if (!g) {
-		gich_write_hcr(0);	/* no virtual CPU interface for this VM */
-		return;
-	}
-	if (c->vtimer_stale) {
-		/* The vCPU was reset while loaded here: its old timer interrupt is over. */
-		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
-		c->vtimer_stale = 0;
-	}
-	spin_lock(&g->lock);
 	/* One pass over the live ones collects what could go into a list register ... */
 	cands.list = cand;
 	cands.n = 0;
@@ -427,7 +476,7 @@ void virq_flush(struct vcpu *v)
 	overflow = nr_cand > n;
 
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t intid = chosen[i], src = 0;
+		uint32_t intid = chosen[i], src = 0, tag = 0;
 		struct virq *q = virq_get(g, v, intid);
 		uint32_t lr = GICH_LR_VIRTUAL(intid) | GICH_LR_PRIO(q->prio) |
 			      (q->group ? GICH_LR_GROUP1 : 0);
@@ -453,58 +502,112 @@ void virq_flush(struct vcpu *v)
 			lr |= GICH_LR_HW | GICH_LR_PHYS(intid);
 		} else if (is_pending(q, intid) && q->enabled && (g->ctlr & 1)) {
 			lr |= GICH_LR_PENDING;
+			if (q->pending && !q->edge)
+				tag = LR_LATCHED;
 			q->pending = 0;
 		}
-		if (lr & GICH_LR_PENDING)
-			lr_pending = 1;
 		if (!q->edge && !q->hw && intid >= NR_SGIS)
 			lr |= GICH_LR_EOI;	/* level: re-check the line after EOI */
-		gich_write_lr(i, lr);
-		c->lr_irq[i] = intid | src << 10;
+		if ((lr & (GICH_LR_PENDING | GICH_LR_ACTIVE)) == GICH_LR_PENDING)
+			pure_pending++;
+		c->lr_irq[i] = intid | src << LR_SRC_SHIFT | tag;
 		c->lr_used |= 1u << i;
+		gich_write_lr(i, lr);
 	}
 	if (overflow) {
-		/* Come back when the guest has made room (GICv2 5.3.1). */
-		hcr |= GICH_HCR_UIE;
-		if (lr_pending)
+		/*
+		 * Come back when the guest has made room (GICv2 5.3.2, 5.3.4),
+		 * asking only for a condition that does not hold yet: underflow
+		 * (at most one valid LR) when two or more are valid; "no pending"
+		 * when one LR is purely pending (active-and-pending ones do not
+		 * count); else, with one active LR, its EOI.
+		 */
+		if (n >= 2)
+			hcr |= GICH_HCR_UIE;
+		if (pure_pending)
 			hcr |= GICH_HCR_NPIE;
+		else if (n == 1 && !(c->lr_irq[0] & LR_LATCHED) &&
+			 !virq_get(g, v, chosen[0])->hw)
+			gich_write_lr(0, gich_read_lr(0) | GICH_LR_EOI);
 	}
-	gich_write_hcr(hcr);
+	write_hcr(c, hcr);
+}
+
+void virq_entry(struct vcpu *v)
+{
+	struct vgic_cpu *c = &cpus[v->id];
+	struct vgic *g;
+
+	g = vgic_of(v->vm);
+	if (!g)
+		return;
+	spin_lock(&g->lock);
+	v->virq_dirty = 0;
+	lr_sync(g, v, c);
+	lr_fill(g, v, c);
 	spin_unlock(&g->lock);
 }
 
 void virq_maintenance(void)
 {
+	struct vcpu *v = resident_on[this_pcpu()->id];
+	struct vgic *g = v ? vgic_of(v->vm) : 0;
+
 	/*
 	 * The maintenance interrupt is a level: it stays asserted while the
-	 * underflow / no-pending conditions hold.  Quiesce it here; the refill
-	 * on the way back to the guest sets them again if still needed.
+	 * underflow / no-pending conditions hold, and an EOI one (GICH_EISR)
+	 * until its LR is rewritten.  Quiesce it here by folding the LRs back
+	 * (it may arrive while the CPU idles); the refill on the way back to
+	 * the guest asks again if still needed.
 	 */
-	gich_write_hcr(GICH_HCR_EN);
+	if (!g) {
+		gich_write_hcr(0);
+		return;
+	}
+	spin_lock(&g->lock);
+	lr_sync(g, v, &cpus[v->id]);
+	v->virq_dirty = 1;
+	spin_unlock(&g->lock);
 }
 
-void virq_switch(struct vcpu *prev, struct vcpu *next)
+void virq_load(struct vcpu *v)
 {
+	struct vgic_cpu *c = &cpus[v->id];
+
+	resident_on[this_pcpu()->id] = v;
+	c->resident = 1;
+	gich_write_vmcr(c->vmcr);
+	gich_write_apr(c->apr);
+	c->hcr = vgic_of(v->vm) ? GICH_HCR_EN : 0;	/* no VGIC: no CPU interface */
+	gich_write_hcr(c->hcr);
+	if (c->vtimer_active)
+		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 1);
+	v->virq_dirty = 1;
+}
+
+void virq_unload(struct vcpu *v)
+{
+	struct vgic_cpu *c = &cpus[v->id];
+	struct vgic *g = vgic_of(v->vm);
 	uint32_t ppi = phidias_config.plat.virt_timer_irq;
 
-	if (prev) {
-		struct vgic_cpu *c = &cpus[prev->id];
-
-		c->vmcr = gich_read_vmcr();
-		c->apr = gich_read_apr();
-		/* The physical timer interrupt stays active until the guest's EOI. */
-		c->vtimer_active = (uint8_t)(gic_ppi_active(ppi) && !c->vtimer_stale);
-		c->vtimer_stale = 0;
-		gic_set_ppi_active(ppi, 0);
+	if (!c->resident)
+		return;
+	if (g) {
+		spin_lock(&g->lock);
+		lr_sync(g, v, c);
+		v->virq_dirty = 1;
+		spin_unlock(&g->lock);
 	}
-	{
-		struct vgic_cpu *c = &cpus[next->id];
-
-		gich_write_vmcr(c->vmcr);
-		gich_write_apr(c->apr);
-		if (c->vtimer_active)
-			gic_set_ppi_active(ppi, 1);
-	}
+	c->vmcr = gich_read_vmcr();
+	c->apr = gich_read_apr();
+	/* The physical timer interrupt stays active until the guest's EOI. */
+	c->vtimer_active = (uint8_t)gic_ppi_active(ppi);
+	gic_set_ppi_active(ppi, 0);
+	c->hcr = 0;
+	gich_write_hcr(0);
+	c->resident = 0;
+	resident_on[this_pcpu()->id] = 0;
 }
 
 /* -------------------------------------------------------------------------
@@ -743,6 +846,13 @@ static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t si
 	/* everything else: read-only or reserved, WI */
 }
 
+/* Registers whose value depends on what the list registers hold. */
+static int holds_lr_state(uint64_t off)
+{
+	return (off >= GICD_ISPENDR && off < GICD_IPRIORITYR) ||
+	       (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 16);
+}
+
 static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_access *acc)
 {
 	struct vgic *g = opaque;
@@ -752,11 +862,27 @@ static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_a
 		return MMIO_ERROR;
 	if (acc->offset & (acc->size - 1))
 		return MMIO_ERROR;
-	spin_lock(&g->lock);
-	if (acc->write)
-		dist_write(g, v, acc->offset, acc->size, (uint32_t)acc->value, &kick);
-	else
+	if (!acc->write && !holds_lr_state(acc->offset)) {
+		/*
+		 * Configuration, enables, priorities, targets: plain fields only
+		 * the guest's writes change (under the lock, each a single byte
+		 * or word), so a read needs neither the lock nor the LRs.
+		 */
 		acc->value = dist_read(g, v, acc->offset, acc->size);
+		return MMIO_HANDLED;
+	}
+	spin_lock(&g->lock);
+	if (acc->write) {
+		/* Apply the write to what the guest sees now, LRs included. */
+		if (acc->offset != GICD_SGIR)
+			sync_if_resident(g, v);
+		dist_write(g, v, acc->offset, acc->size, (uint32_t)acc->value, &kick);
+		if (acc->offset != GICD_SGIR)
+			dirty_all(g);	/* priorities, targets, enables: refill */
+	} else {
+		sync_if_resident(g, v);
+		acc->value = dist_read(g, v, acc->offset, acc->size);
+	}
 	spin_unlock(&g->lock);
 	/* Enabling, pending or routing something may have made it deliverable. */
 	if (acc->write && acc->offset != GICD_SGIR)
@@ -772,6 +898,7 @@ static void reset(struct vgic *g)
 	for (uint32_t j = 0; j < g->nr_cpus; j++) {
 		struct vgic_cpu *c = &cpus[g->vm->vcpus[j].id];
 
+		g->vm->vcpus[j].virq_dirty = 1;	/* vm_reset parked them: none resident */
 		memset(c->priv, 0, sizeof(c->priv));
 		for (uint32_t i = 0; i < NR_SGIS; i++) {
 			c->priv[i].enabled = 1;
@@ -781,7 +908,7 @@ static void reset(struct vgic *g)
 		c->vmcr = 0;
 		c->apr = 0;
 		c->vtimer_active = 0;
-		c->vtimer_stale = 1;
+		c->vtimer_fired = 0;
 		c->live = 0;
 	}
 	for (uint32_t i = 0; i < NR_IRQS - NR_PRIV; i++) {

@@ -237,7 +237,6 @@ void arch_trap_sync(void)
 	struct vcpu *v = this_pcpu()->current;
 	uint64_t esr = sysreg_read(esr_el2);
 
-	vcpu_exited(v);
 	vtimer_resample(v);
 	switch (ESR_EC(esr)) {
 	case EC_WFX:
@@ -269,17 +268,13 @@ void arch_trap_sync(void)
 		guest_fault(v, esr, 0, 0, 0);
 		break;
 	}
-	sched_check();
 }
 
 void arch_trap_irq(void)
 {
-	struct vcpu *v = this_pcpu()->current;
-
-	vcpu_exited(v);
 	irq_handle();
-	vtimer_resample(v);	/* also a firing taken just before the guest masked it */
-	sched_check();
+	/* Also a firing taken just before the guest masked it. */
+	vtimer_resample(this_pcpu()->current);
 }
 
 void arch_trap_unexpected(uint64_t kind)
@@ -287,9 +282,7 @@ void arch_trap_unexpected(uint64_t kind)
 	static const char *const kinds[] = { "?", "FIQ", "SError", "AArch32 exception" };
 	struct vcpu *v = this_pcpu()->current;
 
-	vcpu_exited(v);
 	guest_unexpected(v, sysreg_read(esr_el2), kinds[kind & 3]);
-	sched_check();
 }
 
 void arch_hyp_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)

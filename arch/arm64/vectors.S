@@ -60,15 +60,16 @@ vectors:
 	ventry	guest_aarch32
 	ventry	guest_aarch32
 
+/* The handlers return with SP at its value on entry: the top of the stack. */
 guest_sync:
 	save_guest
 	bl	arch_trap_sync
-	b	arch_enter_guest
+	b	enter_guest
 
 guest_irq:
 	save_guest
 	bl	arch_trap_irq
-	b	arch_enter_guest
+	b	enter_guest
 
 guest_fiq:
 	save_guest
@@ -110,6 +111,7 @@ arch_enter_guest:
 	mrs	x0, tpidr_el2
 	ldr	x1, [x0, #8]			/* pcpu->stack_top */
 	mov	sp, x1
+enter_guest:
 	bl	vcpu_prepare_entry
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0]			/* pcpu->current */

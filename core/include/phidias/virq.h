@@ -32,13 +32,19 @@ void virq_hw_line_low(struct vcpu *v, uint32_t intid);
 int virq_physical(uint32_t intid);
 /* Could the vCPU take an interrupt (a WFI wake-up)? */
 int virq_pending(struct vcpu *v);
-/* Around each guest run: list registers to the model, and back. */
-void virq_sync(struct vcpu *v);
-void virq_flush(struct vcpu *v);
+/*
+ * Before entering the loaded vCPU v when v->virq_dirty is set (something
+ * changed for it): refill its list registers.  Otherwise they stay resident.
+ */
+void virq_entry(struct vcpu *v);
 /* The vGIC maintenance interrupt arrived (the way back refills the LRs). */
 void virq_maintenance(void);
-/* The CPU moves from prev's virtual CPU interface to next's. */
-void virq_switch(struct vcpu *prev, struct vcpu *next);
+/*
+ * This CPU's virtual CPU interface: take v's state in (virq_load) or fold
+ * it back into the model and leave the interface empty (virq_unload).
+ */
+void virq_load(struct vcpu *v);
+void virq_unload(struct vcpu *v);
 /* Forget every interrupt state of the VM (VM reset). */
 void virq_reset_vm(struct vm *vm);
 
