@@ -242,8 +242,13 @@ void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
 
 	if (intid < NR_SGIS || intid >= NR_PRIV || !g)
 		return;
+	level = level != 0;
 	spin_lock(&g->lock);
-	cpus[v->id].priv[intid].level = (uint8_t)(level != 0);
+	if (cpus[v->id].priv[intid].level == level) {
+		spin_unlock(&g->lock);
+		return;		/* no edge: nothing to refill or wake */
+	}
+	cpus[v->id].priv[intid].level = (uint8_t)level;
 	mark(g, v, intid);
 	spin_unlock(&g->lock);
 	if (level)

@@ -100,8 +100,8 @@ static void take_exception(struct vcpu *v, uint64_t esr)
 
 void arch_inject_undef(struct vcpu *v, uint64_t esr_el2)
 {
-	/* EC 0, ISS 0; IL as for the trapped instruction (FAR_EL1 is UNKNOWN). */
-	take_exception(v, (uint64_t)EC_UNKNOWN << ESR_EC_SHIFT | (esr_el2 & ESR_IL));
+	/* EC 0 (EC_UNKNOWN), ISS 0; IL as for the trapped instruction; FAR_EL1 UNKNOWN. */
+	take_exception(v, esr_el2 & ESR_IL);
 }
 
 void arch_inject_abort(struct vcpu *v, uint64_t esr_el2, uint64_t far)
