@@ -126,7 +126,7 @@ static void guest_fault(struct vcpu *v, uint64_t esr, const char *what,
 		arch_inject_undef(v, esr);
 }
 
-/* EL1/EL0 state that is not the guest's to blame: stop it (FIQ, SError, AArch32). */
+/* What is not the guest's to blame (a physical FIQ, an SError): stop it. */
 static void guest_unexpected(struct vcpu *v, uint64_t esr, const char *what)
 {
 	guest_stop(v, esr, what, 0, 0);
@@ -240,7 +240,8 @@ void arch_trap_sync(void)
 	vtimer_resample(v);
 	switch (ESR_EC(esr)) {
 	case EC_WFX:
-		v->regs.pc += 4;
+		/* IL 0: a 16-bit T32 WFI/WFE of an AArch32 EL0 (Arm ARM D17.2.37). */
+		v->regs.pc += (esr & ESR_IL) ? 4 : 2;
 		if (esr & 1)
 			sched_yield();		/* WFE: let the others run */
 		else

@@ -55,10 +55,10 @@ vectors:
 	ventry	guest_irq
 	ventry	guest_fiq
 	ventry	guest_serror
-	ventry	guest_aarch32		/* lower EL, AArch32 */
-	ventry	guest_aarch32
-	ventry	guest_aarch32
-	ventry	guest_aarch32
+	ventry	guest_sync		/* lower EL, AArch32 (EL0 only): the same */
+	ventry	guest_irq
+	ventry	guest_fiq
+	ventry	guest_serror
 
 /* The handlers return with SP at its value on entry: the top of the stack. */
 guest_sync:
@@ -80,12 +80,6 @@ guest_fiq:
 guest_serror:
 	save_guest
 	mov	x0, #2
-	bl	arch_trap_unexpected
-	b	arch_enter_guest
-
-guest_aarch32:
-	save_guest
-	mov	x0, #3
 	bl	arch_trap_unexpected
 	b	arch_enter_guest
 

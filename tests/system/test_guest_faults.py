@@ -40,7 +40,7 @@ def test_faults_and_the_physical_timer_as_on_hardware(start):
     given = [injected.search(line.text)["given"] for line in qemu.lines("phidias")
              if injected.search(line.text)]
     undef = [line for line in qemu.lines("faults") if line.text.startswith("faulttest: undef: PASS")]
-    assert given == ["external abort"] * 5 + ["permission fault"] + \
+    assert given == ["external abort"] * 7 + ["permission fault"] + \
         ["undefined instruction"] * len(undef), given
 
     # The ticker beside them: every tick, in order, no fault, not stopped.

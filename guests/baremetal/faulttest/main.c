@@ -3,7 +3,8 @@
  * faulttest: what a guest sees of faults and of its EL1 physical timer.
  * bootargs: test=<name>[,<name>...] (default: all)
  *   abort   reads/writes/fetches at an unmapped IPA (bad=<IPA>, default
- *           0x10000000) from EL1h, EL1t and EL0: a synchronous external
+ *           0x10000000) from EL1h, EL1t, EL0 and AArch32 EL0 (A32 and T32,
+ *           after a trapped WFE): a synchronous external
  *           abort at EL1 with the ESR/FAR/ELR/SPSR and vector the Arm ARM
  *           prescribes, and the VM goes on
  *   perm    a write to a read-only shared region: a permission fault
@@ -45,7 +46,11 @@ void ft_store_el1t(uint64_t addr);
 void ft_load_el0(uint64_t addr);
 void ft_jump(uint64_t addr);
 void ft_impdef(uint64_t unused);
+void ft_load_a32(uint64_t addr, uint64_t t32);
+void ft_load_a32_a(uint64_t addr);
+void ft_load_a32_t(uint64_t addr);
 extern const char ft_store_el1t_insn[], ft_el0_code[], ft_vectors[];
+extern const char ft_a32_load[], ft_t32_load[];
 
 static uint32_t failures;
 static const char *cur_test;
@@ -117,7 +122,8 @@ static void expect(const char *what, void (*fn)(uint64_t), uint64_t arg, uint64_
 	if (r->elr != elr)
 		fail("%s: ELR_EL1 0x%lx, want 0x%lx", what, (unsigned long)r->elr,
 		     (unsigned long)elr);
-	if ((r->spsr & 0x1fu) != spsr_m || (spsr_m && (r->spsr & 0x3c0u) != (daif & 0x3c0u)))
+	if ((r->spsr & 0x1fu) != spsr_m ||
+	    ((spsr_m & 0xcu) && (r->spsr & 0x3c0u) != (daif & 0x3c0u)))
 		fail("%s: SPSR_EL1 0x%lx, want M 0x%x and DAIF 0x%lx", what,
 		     (unsigned long)r->spsr, spsr_m, (unsigned long)(daif & 0x3c0u));
 	if (r->daif != 0x3c0u)
@@ -126,6 +132,16 @@ static void expect(const char *what, void (*fn)(uint64_t), uint64_t arg, uint64_
 	if (failures == before)
 		bm_printf("faulttest: %s: ok ESR_EL1 0x%lx FAR_EL1 0x%lx\n", what,
 			  (unsigned long)r->esr, (unsigned long)r->far);
+}
+
+void ft_load_a32_a(uint64_t addr)
+{
+	ft_load_a32(addr, 0);
+}
+
+void ft_load_a32_t(uint64_t addr)
+{
+	ft_load_a32(addr, 1);
 }
 
 static uint64_t bad_ipa(void)
@@ -151,8 +167,17 @@ static void test_abort(void)
 	expect("read EL0", ft_load_el0, bad, 0x400, 0x24, 0x10, 0,
 	       (uint64_t)(uintptr_t)ft_el0_code, 0x0, true);
 	expect("fetch EL1h", ft_jump, bad, 0x200, 0x21, 0x10, -1, bad, 0x5, true);
+	/* AArch32 EL0, A32 and T32, each after a trapped WFE the hypervisor steps over. */
+	expect("read EL0 A32", ft_load_a32_a, bad, 0x600, 0x24, 0x10, 0,
+	       (uint64_t)(uintptr_t)ft_a32_load, 0x10, true);
+	if (ft_record.spsr & 0x20u)
+		fail("read EL0 A32: SPSR_EL1 0x%lx has T set", (unsigned long)ft_record.spsr);
+	expect("read EL0 T32", ft_load_a32_t, bad, 0x600, 0x24, 0x10, 0,
+	       (uint64_t)(uintptr_t)ft_t32_load, 0x10, true);
+	if (!(ft_record.spsr & 0x20u))
+		fail("read EL0 T32: SPSR_EL1 0x%lx has T clear", (unsigned long)ft_record.spsr);
 	if (failures == before)
-		bm_printf("faulttest: abort: PASS 5 external aborts at 0x%lx, the VM goes on\n",
+		bm_printf("faulttest: abort: PASS 7 external aborts at 0x%lx, the VM goes on\n",
 			  (unsigned long)bad);
 }
 

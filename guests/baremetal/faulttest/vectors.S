@@ -138,6 +138,39 @@ ft_el0_code:
 	svc	#0
 	.size	ft_load_el0, . - ft_load_el0
 
+/*
+ * The load at EL0 in AArch32 state, after a WFE (trapped to the hypervisor,
+ * which must step over it by its length): A32 with x1 = 0, T32 with x1 = 1.
+ * An SVC if the load does not fault.
+ */
+	.global	ft_load_a32
+	.type	ft_load_a32, %function
+ft_load_a32:
+	adr_l	x2, ft_a32_code
+	adr_l	x3, ft_t32_code
+	mov	x4, #0x1d0		/* EL0 (User), AArch32, A/I/F masked */
+	cbz	x1, 1f
+	mov	x2, x3
+	orr	x4, x4, #0x20		/* T: T32 */
+1:	msr	elr_el1, x2
+	msr	spsr_el1, x4
+	eret
+	.size	ft_load_a32, . - ft_load_a32
+
+	.balign	4
+	.global	ft_a32_code, ft_a32_load, ft_t32_code, ft_t32_load
+ft_a32_code:
+	.inst	0xe320f002		/* wfe */
+ft_a32_load:
+	.inst	0xe5901000		/* ldr r1, [r0] */
+	.inst	0xef000000		/* svc #0 */
+ft_t32_code:
+	.hword	0xbf20			/* wfe (16-bit) */
+ft_t32_load:
+	.hword	0x6801			/* ldr r1, [r0] (16-bit) */
+	.hword	0xdf00			/* svc #0 */
+	.balign	4
+
 /* A branch to x0: an instruction fetch there. */
 	.global	ft_jump
 	.type	ft_jump, %function
