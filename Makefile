@@ -114,7 +114,7 @@ test: scenarios $(SCHISM)
 	$(PYTHON) -m pytest -ra tests
 
 BENCH_SCENARIOS := bench-local bench-switch bench-doorbell-same bench-doorbell-cross
-bench: $(foreach s,$(BENCH_SCENARIOS),$(BUILD)/$(s)/phidias.bin)
+bench: $(foreach s,$(BENCH_SCENARIOS),$(BUILD)/$(s)/phidias.bin) $(BUILD)/guests/qemu/bench.bin
 	$(PYTHON) scripts/bench.py $(BENCH_SCENARIOS)
 
 deps:

@@ -56,55 +56,117 @@ static int64_t arch_features(uint32_t fid)
 	}
 }
 
+/* Phidias' vendor-hypervisor calls (docs/abi.md); each sets x0 and what else it returns. */
+static void call_abi_version(struct vcpu *v, uint64_t *x)
+{
+	(void)v;
+	x[1] = PHIDIAS_ABI_MINOR;
+	x[0] = PHIDIAS_ABI_MAJOR << 16 | PHIDIAS_ABI_MINOR;
+}
+
+static void call_cap_invoke(struct vcpu *v, uint64_t *x)
+{
+	x[0] = (uint64_t)cap_invoke(v, x[1]);
+}
+
+static void call_yield(struct vcpu *v, uint64_t *x)
+{
+	(void)v;
+	x[0] = SMCCC_OK;	/* before the switch: x is this vCPU's */
+	sched_yield();
+}
+
+static void call_cap_info(struct vcpu *v, uint64_t *x)
+{
+	cap_info(v, x);
+}
+
+static void call_count(struct vcpu *v, uint64_t *x)
+{
+	(void)v;
+	x[0] = 4;
+}
+
+static void call_uid(struct vcpu *v, uint64_t *x)
+{
+	(void)v;
+	x[1] = phidias_uid[1];
+	x[2] = phidias_uid[2];
+	x[3] = phidias_uid[3];
+	x[0] = phidias_uid[0];
+}
+
+static void call_revision(struct vcpu *v, uint64_t *x)
+{
+	(void)v;
+	x[1] = PHIDIAS_ABI_MINOR;
+	x[0] = PHIDIAS_ABI_MAJOR;
+}
+
+struct vendor_call {
+	uint32_t fid;		/* the whole ID: the calling convention must match too */
+	void (*fn)(struct vcpu *v, uint64_t *x);
+};
+
+/* Indexed by function number: 0-3, and 0xff00-0xff03 (the general queries). */
+static const struct vendor_call vendor_calls[4] = {
+	{ PHIDIAS_HVC_ABI_VERSION, call_abi_version },
+	{ PHIDIAS_HVC_CAP_INVOKE, call_cap_invoke },
+	{ PHIDIAS_HVC_YIELD, call_yield },
+	{ PHIDIAS_HVC_CAP_INFO, call_cap_info },
+};
+static const struct vendor_call vendor_queries[4] = {
+	{ PHIDIAS_HVC_CALL_COUNT, call_count },
+	{ PHIDIAS_HVC_UID, call_uid },
+	{ 0, 0 },
+	{ PHIDIAS_HVC_REVISION, call_revision },
+};
+
+#define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3f)
+#define SMCCC_OWNER_ARCH 0
+#define SMCCC_OWNER_STANDARD 4	/* PSCI: numbers 0x00-0x1f */
+#define SMCCC_OWNER_VENDOR_HYP 6
+
 void hypercall(struct vcpu *v, uint32_t imm)
 {
 	uint64_t *x = v->regs.x;
 	uint32_t fid = (uint32_t)x[0];
-	int64_t ret;
+	uint32_t num = fid & 0xffff;
+	const struct vendor_call *c = 0;
 
 	if (imm != 0) {
 		x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		return;
 	}
-	if (psci_is_call(fid)) {
-		psci_guest_call(v);
+	/* A table or one compare per owning entity (SMCCC 2.5), no search. */
+	switch (SMCCC_OWNER(fid)) {
+	case SMCCC_OWNER_VENDOR_HYP:
+		if (num < 4)
+			c = &vendor_calls[num];
+		else if (num - 0xff00u < 4)
+			c = &vendor_queries[num - 0xff00u];
+		if (!c || !c->fn || c->fid != fid)
+			break;
+		c->fn(v, x);
 		return;
-	}
-	switch (fid) {
-	case SMCCC_VERSION:
-		ret = 0x10001;	/* SMCCC 1.1 */
+	case SMCCC_OWNER_STANDARD:
+		if (psci_is_call(fid)) {
+			psci_guest_call(v);
+			return;
+		}
 		break;
-	case SMCCC_ARCH_FEATURES:
-		ret = arch_features((uint32_t)x[1]);
+	case SMCCC_OWNER_ARCH:
+		if (fid == SMCCC_VERSION) {
+			x[0] = 0x10001;	/* SMCCC 1.1 */
+			return;
+		}
+		if (fid == SMCCC_ARCH_FEATURES) {
+			x[0] = (uint64_t)arch_features((uint32_t)x[1]);
+			return;
+		}
 		break;
-	case PHIDIAS_HVC_CALL_COUNT:
-		ret = 4;
-		break;
-	case PHIDIAS_HVC_UID:
-		x[1] = phidias_uid[1];
-		x[2] = phidias_uid[2];
-		x[3] = phidias_uid[3];
-		ret = phidias_uid[0];
-		break;
-	case PHIDIAS_HVC_REVISION:
-	case PHIDIAS_HVC_ABI_VERSION:
-		x[1] = PHIDIAS_ABI_MINOR;
-		ret = fid == PHIDIAS_HVC_REVISION ? PHIDIAS_ABI_MAJOR :
-		      (int64_t)(PHIDIAS_ABI_MAJOR << 16 | PHIDIAS_ABI_MINOR);
-		break;
-	case PHIDIAS_HVC_CAP_INVOKE:
-		ret = cap_invoke(v, x[1]);
-		break;
-	case PHIDIAS_HVC_CAP_INFO:
-		cap_info(v, x);
-		return;
-	case PHIDIAS_HVC_YIELD:
-		x[0] = SMCCC_OK;
-		sched_yield();
-		return;
 	default:
-		ret = SMCCC_NOT_SUPPORTED;
 		break;
 	}
-	x[0] = (uint64_t)ret;
+	x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 }

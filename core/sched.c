@@ -77,14 +77,70 @@ static struct vcpu *pick(struct pcpu *p)
 	return found;
 }
 
+/* Leave the CPU's EL1/FP/vGIC state to nobody, saving it into its vCPU. */
+static void unload(struct pcpu *p)
+{
+	if (!p->loaded)
+		return;
+	arch_vcpu_save(p->loaded);
+	virq_unload(p->loaded);
+	p->loaded = 0;
+}
+
+/*
+ * Answer park requests (vm_reset): a stopped vCPU this CPU still holds is
+ * unloaded, so nothing of it is saved over what the requester resets; the
+ * acknowledgement (a release) then tells the requester that no vCPU it
+ * stopped runs, traps or is held here.
+ */
+static void park_ack(struct pcpu *p)
+{
+	uint32_t req = __atomic_load_n(&p->park_req, __ATOMIC_ACQUIRE);
+
+	if (req == p->park_ack)
+		return;
+	if (p->loaded && p->loaded->state == VCPU_STOPPED)
+		unload(p);
+	__atomic_store_n(&p->park_ack, req, __ATOMIC_RELEASE);
+	sev();
+}
+
+void sched_park(uint32_t cpu)
+{
+	struct pcpu *self = this_pcpu(), *p = &pcpus[cpu];
+	uint32_t seq;
+
+	if (p == self) {
+		/* Called from a trap of ours: nothing of it runs until we return. */
+		if (self->loaded && self->loaded->state == VCPU_STOPPED)
+			unload(self);
+		return;
+	}
+	seq = __atomic_add_fetch(&p->park_req, 1, __ATOMIC_ACQ_REL);
+	sev();			/* it may be waiting for a park itself */
+	xcore_kick(cpu);
+	while ((int32_t)(__atomic_load_n(&p->park_ack, __ATOMIC_ACQUIRE) - seq) < 0) {
+		park_ack(self);	/* two CPUs parking each other's vCPUs */
+		wfe();
+	}
+}
+
 static void run(struct pcpu *p, struct vcpu *next)
 {
-	if (next != p->current || next->reload) {
-		struct vcpu *prev = next == p->current ? 0 : p->current;
-
-		arch_vcpu_switch(prev, next);
-		virq_switch(prev, next);
-		next->reload = 0;
+	if (next->start_pending) {
+		/* CPU_ON: its old EL1 state, live or saved, is void. */
+		if (p->loaded == next) {
+			virq_unload(next);
+			p->loaded = 0;
+		}
+		arch_vcpu_reset(next, next->start_entry, next->start_arg);
+		next->start_pending = 0;
+	}
+	if (next != p->loaded) {
+		unload(p);
+		arch_vcpu_load(next);
+		virq_load(next);
+		p->loaded = next;
 	}
 	p->current = next;
 	p->need_resched = 0;
@@ -96,7 +152,11 @@ void sched_schedule(void)
 	struct pcpu *p = this_pcpu();
 	struct vcpu *next;
 
-	while (!(next = pick(p))) {
+	for (;;) {
+		park_ack(p);
+		next = pick(p);
+		if (next)
+			break;
 		event_cancel(&p->slice_end);
 		wfi();
 		irq_handle();
@@ -144,48 +204,29 @@ void sched_block(void)
 	sched_schedule();
 }
 
-void sched_check(void)
-{
-	struct pcpu *p = this_pcpu();
-
-	if (p->need_resched || p->current->state != VCPU_RUNNABLE)
-		sched_schedule();
-}
-
 void sched_start(void)
 {
 	sched_schedule();
 	arch_enter_guest();
 }
 
-void vcpu_exited(struct vcpu *v)
-{
-	v->running = 0;
-	sev();		/* someone may wait for it to stop (VM reset) */
-	virq_sync(v);
-}
-
 void vcpu_prepare_entry(void)
 {
 	struct pcpu *p = this_pcpu();
+	struct vcpu *v;
 
-	for (;;) {
-		struct vcpu *v = p->current;
-
-		/*
-		 * Say we run, then look whether we still may: whoever stops the
-		 * vCPU sets its state, then looks at `running` (vm_reset), so
-		 * one of the two always sees the other.
-		 */
-		v->running = 1;
-		__asm__ volatile("dmb ish" ::: "memory");
-		if (v->state == VCPU_RUNNABLE) {
-			virq_flush(v);
-			return;
-		}
-		v->running = 0;
-		sev();
+	/* Switch if the slice ended or something asked for it, or if the vCPU cannot run. */
+	while (p->need_resched || p->current->state != VCPU_RUNNABLE)
 		sched_schedule();
+	v = p->current;
+	if (v->virq_dirty) {
+		/*
+		 * The refill delivers what woke it: a WFI must not fall through
+		 * for it again.  Cleared first: a later wake-up stays seen.
+		 */
+		v->wake = 0;
+		__asm__ volatile("dmb ish" ::: "memory");
+		virq_entry(v);
 	}
 }
 

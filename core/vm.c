@@ -5,9 +5,13 @@
 #include <phidias/console.h>
 #include <phidias/log.h>
 #include <phidias/pcpu.h>
+#include <phidias/sched.h>
 #include <phidias/vcpu.h>
 #include <phidias/vm.h>
 #include <phidias/xcore.h>
+
+/* VTTBR_EL2.VMID is 8 bits (VTCR_EL2.VS = 0) and VMID 0 is never a VM's. */
+_Static_assert(PHIDIAS_NR_VMS <= PHIDIAS_MAX_VMS, "more VMs than 8-bit VMIDs");
 
 struct vm vms[PHIDIAS_NR_VMS];
 struct vcpu vcpus[PHIDIAS_NR_VCPUS];
@@ -31,7 +35,10 @@ static void vm_load(const struct vm *vm)
 				     cfg->blobs[i].size);
 }
 
-/* Every vCPU of the VM at its reset state: vCPU 0 about to enter, the others off. */
+/*
+ * Every vCPU of the VM at its reset state: vCPU 0 about to enter, the
+ * others off.  No CPU holds any of them (boot, or parked by vm_reset).
+ */
 static void vm_reset_vcpus(struct vm *vm)
 {
 	const struct phidias_vm_config *cfg = vm->cfg;
@@ -43,12 +50,13 @@ static void vm_reset_vcpus(struct vm *vm)
 
 		arch_vcpu_reset(v, cfg->entry, cfg->boot_arg);
 		v->arch.cntvoff = vm->cntvoff;
-		v->reload = 1;
 		spin_lock(&v->pcpu->lock);
+		v->start_pending = 0;
 		v->wake = 0;
 		v->state = j == 0 ? VCPU_RUNNABLE : VCPU_OFF;
 		spin_unlock(&v->pcpu->lock);
 	}
+	__atomic_store_n(&vm->vcpus_on, 1, __ATOMIC_RELEASE);
 }
 
 void vm_init_all(void)
@@ -58,6 +66,9 @@ void vm_init_all(void)
 		const struct phidias_vm_config *cfg = &phidias_config.vms[i];
 
 		vm->cfg = cfg;
+		if (!cfg->vmid || cfg->vmid > PHIDIAS_MAX_VMS)
+			panic("VM '%s': VMID %u outside 1..%u", cfg->name, cfg->vmid,
+			      PHIDIAS_MAX_VMS);
 		vm->vcpus = &vcpus[cfg->first_vcpu];
 		vm->state = VM_RUNNING;
 		vm_load(vm);
@@ -78,31 +89,46 @@ void vm_init_all(void)
 	}
 }
 
-void vm_reset(struct vm *vm, struct vcpu *caller)
+void vm_reset(struct vm *vm)
 {
+	uint32_t expected = VM_RUNNING, cpus = 0;
+
+	/* A VM stopped (a fault on another CPU) or already resetting stays so. */
+	if (!__atomic_compare_exchange_n(&vm->state, &expected, VM_RESETTING, 0,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
 	log_info("VM '%s' restarting", vm->cfg->name);
-	/* Take every vCPU off its CPU and wait until none executes guest code. */
 	for (uint32_t j = 0; j < vm->cfg->nr_vcpus; j++) {
 		struct vcpu *v = &vm->vcpus[j];
 
 		spin_lock(&v->pcpu->lock);
 		v->state = VCPU_STOPPED;
 		spin_unlock(&v->pcpu->lock);
-		__asm__ volatile("dmb ish" ::: "memory");
-		if (v != caller)
-			xcore_kick(v->pcpu->id);
+		cpus |= 1u << v->pcpu->id;
 	}
-	for (uint32_t j = 0; j < vm->cfg->nr_vcpus; j++)
-		while (vm->vcpus[j].running)
-			wfe();
+	/* Each CPU acknowledges once none of them runs, traps or is loaded there. */
+	for (uint32_t cpu = 0; cpus; cpu++, cpus >>= 1)
+		if (cpus & 1)
+			sched_park(cpu);
 	console_vm_flush(vm);
 	vm_load(vm);
 	emul_reset_vm(vm);
 	vm_reset_vcpus(vm);
+	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
 	for (uint32_t j = 0; j < vm->cfg->nr_vcpus; j++)
 		xcore_kick(vm->vcpus[j].pcpu->id);
-	/* This CPU must reload the caller's state even if it stays current. */
-	this_pcpu()->need_resched = 1;
+}
+
+void vm_vcpu_on(struct vm *vm)
+{
+	__atomic_add_fetch(&vm->vcpus_on, 1, __ATOMIC_ACQ_REL);
+}
+
+void vm_vcpu_off(struct vm *vm)
+{
+	/* Like a machine whose last CPU powered off (PSCI 5.1.3 "CPU_OFF"). */
+	if (__atomic_sub_fetch(&vm->vcpus_on, 1, __ATOMIC_ACQ_REL) == 0)
+		vm_stop(vm, "powered off (its last vCPU called CPU_OFF)");
 }
 
 void vm_stop(struct vm *vm, const char *why)

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <phidias_gen.h>
+#include <phidias/config.h>
 #include <drivers/gicv2.h>
 #include <phidias/pcpu.h>
 #include <phidias/vcpu.h>
 #include <phidias/xcore.h>
 
 #define QUEUE_LEN 16u		/* power of two */
+
+/* gic_send_sgi's target list is 8 bits (GICv2 4.3.15). */
+_Static_assert(PHIDIAS_NR_PCPUS <= PHIDIAS_MAX_PCPUS, "more physical CPUs than GICv2 can signal");
 
 struct xcore_msg {
 	uint32_t type;
@@ -30,8 +34,8 @@ static void resched(uint64_t arg)
 
 static void wake_vcpu(uint64_t arg)
 {
-	if (arg < PHIDIAS_NR_VCPUS)
-		vcpus[arg].wake = 1;
+	/* vcpu_kick set its wake flag already (before the message: a dropped one too). */
+	(void)arg;
 	this_pcpu()->need_resched = 1;
 }
 

@@ -4,24 +4,31 @@
  *
  * The guest's CPU interface is the physical GICV, mapped by stage 2.  The
  * distributor is trapped and emulated here, per VM, over a model of every
- * interrupt's state (struct virq).  The list registers only carry that
- * state while a vCPU runs: virq_sync() folds them back into the model at
- * every exit, virq_flush() refills them at every entry with the active
- * interrupts (which must stay resident) and then the highest-priority
- * pending ones.  When more are pending than there are list registers the
- * maintenance interrupt (underflow / no pending) brings the vCPU back out
- * to refill.
+ * interrupt's state (struct virq).
+ *
+ * The list registers stay resident while a vCPU stays loaded on its CPU:
+ * an exit does not touch them, and an entry refills them only when the
+ * vCPU is marked dirty, i.e. when something changed for it: an injection
+ * aimed at it, a maintenance interrupt, a load onto the CPU, a guest write
+ * to the distributor.  A refill folds the list registers back into the
+ * model (lr_sync) and writes the active interrupts (which must stay
+ * resident) and then the highest-priority pending ones (lr_fill).  When
+ * more are pending than there are list registers the maintenance interrupt
+ * (underflow / no pending / EOI) brings the vCPU back out to refill; it is
+ * requested only when its condition does not already hold, or the vCPU
+ * would livelock on it.  GICH_HCR is written only when it changes.
  *
  * Interrupts from hardware a VM owns (its virtual timer, passed-through
  * SPIs) are injected hardware-linked: the guest's EOI deactivates the
  * physical interrupt (GICv2 5.4.1).
  *
  * One lock per VM protects its model; list registers are touched only by
- * the CPU that runs the vCPU.
+ * the CPU that runs the vCPU.  Neither a hypercall nor a read of a
+ * distributor register that holds no interrupt state takes the lock.
  *
- * Refills run on every guest entry, so they look only at interrupts marked
- * "live": every change that can make an interrupt pending, active or
- * deliverable marks it, and a refill that finds it idle unmarks it.
+ * Refills look only at interrupts marked "live": every change that can
+ * make an interrupt pending, active or deliverable marks it, and a refill
+ * that finds it idle unmarks it.
  */
 #include <phidias_gen.h>
 #include <arch/spinlock.h>
@@ -29,6 +36,8 @@
 #include <drivers/gicv2_regs.h>
 #include <emul/vgic.h>
 #include <phidias/config.h>
+#include <phidias/errno.h>
+#include <phidias/log.h>
 #include <phidias/mmio.h>
 #include <phidias/pcpu.h>
 #include <phidias/string.h>
@@ -41,6 +50,17 @@
 #define NR_SGIS 16
 #define MAX_LRS 16
 #define NO_IRQ 0xffffffffu
+
+/*
+ * A GICv2 distributor serves at most 8 CPU interfaces: the GICD_ITARGETSR
+ * bytes, the GICD_SGIR target list and the SGI source in a list register
+ * are 8-bit masks or 3-bit numbers (GICv2 4.3.12, 4.3.15, 5.3.8).  Every
+ * per-vCPU mask below is sized by this; vgic_init refuses a VM with more.
+ */
+_Static_assert(PHIDIAS_MAX_VCPUS_PER_VM <= 8, "GICv2 CPU interface masks are 8 bits");
+/* A scenario with one VM of 9+ vCPUs fails here already, at build time. */
+_Static_assert(PHIDIAS_NR_VCPUS <= PHIDIAS_NR_VMS * PHIDIAS_MAX_VCPUS_PER_VM,
+	       "a VM has more vCPUs than a GICv2 has CPU interfaces");
 
 
 #define IIDR_GIC400 0x0200143bu
@@ -60,19 +80,27 @@ struct virq {
 	uint8_t active_src;	/* SGIs: source of the active one */
 };
 
+/* lr_irq[]: INTID | SGI source << 10 | LR_LATCHED */
+#define LR_SRC_SHIFT 10
+#define LR_LATCHED (1u << 13)	/* level SPI in the LR by its GICD_ISPENDR latch */
+
 struct vgic_cpu {
 	struct virq priv[NR_PRIV];	/* SGIs and PPIs are banked */
 	uint32_t vmcr, apr;
-	uint32_t lr_irq[MAX_LRS];	/* INTID | source << 10 of each used LR */
+	uint32_t lr_irq[MAX_LRS];	/* what each used LR holds */
 	uint32_t lr_used;		/* bit mask */
 	uint32_t live;			/* SGIs/PPIs that may be pending or active */
+	uint32_t hcr;			/* GICH_HCR for this vCPU, as last written */
+	uint32_t inbox[NR_IRQS / 32];	/* injected since the last refill */
+	uint8_t resident;	/* its LRs, VMCR and APR are in its CPU's GICH */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
-	uint8_t vtimer_stale;	/* VM reset: the physical PPI's active state is void */
+	uint8_t vtimer_fired;	/* injected, not yet seen taken or withdrawn */
 };
 
 struct vgic {
 	spinlock_t lock;
 	struct vm *vm;
+	uint32_t nr_cpus;	/* the VM's vCPUs, checked <= PHIDIAS_MAX_VCPUS_PER_VM */
 	uint32_t ctlr;
 	struct virq spi[NR_IRQS - NR_PRIV];
 	uint32_t spi_live[(NR_IRQS - NR_PRIV) / 32];	/* likewise for SPIs */
@@ -109,14 +137,14 @@ static uint32_t vcpu_index(const struct vcpu *v)
 /* The vCPU an SPI is delivered to: the first one it targets (1-of-N). */
 static struct vcpu *spi_target(struct vgic *g, const struct virq *q)
 {
-	for (uint32_t i = 0; i < g->vm->cfg->nr_vcpus; i++)
+	for (uint32_t i = 0; i < g->nr_cpus; i++)
 		if (q->targets & (1u << i))
 			return &g->vm->vcpus[i];
 	return 0;
 }
 
 /* v: the vCPU an SGI/PPI belongs to; SPIs are the VM's (v may be NULL). */
-static void mark(struct vgic *g, const struct vcpu *v, uint32_t intid)
+static void mark_live(struct vgic *g, const struct vcpu *v, uint32_t intid)
 {
 	if (intid < NR_PRIV) {
 		if (v)
@@ -125,12 +153,48 @@ static void mark(struct vgic *g, const struct vcpu *v, uint32_t intid)
 		g->spi_live[(intid - NR_PRIV) / 32] |= 1u << ((intid - NR_PRIV) % 32);
 }
 
+/* Why a vCPU must refill before its next entry (vcpu->virq_dirty). */
+#define VIRQ_DIRTY_NEW 1u	/* only injections, listed in its inbox */
+#define VIRQ_DIRTY_ALL 2u	/* anything else: a full refill */
+
+static void set_dirty(struct vcpu *v, uint32_t why)
+{
+	__atomic_or_fetch(&v->virq_dirty, why, __ATOMIC_RELAXED);
+}
+
+static void dirty_all(struct vgic *g)
+{
+	for (uint32_t i = 0; i < g->nr_cpus; i++)
+		set_dirty(&g->vm->vcpus[i], VIRQ_DIRTY_ALL);
+}
+
+/* Live, and the vCPU it concerns must refill (all of them for an SPI). */
+static void mark(struct vgic *g, struct vcpu *v, uint32_t intid)
+{
+	mark_live(g, v, intid);
+	if (intid < NR_PRIV) {
+		if (v)
+			set_dirty(v, VIRQ_DIRTY_ALL);
+	} else {
+		dirty_all(g);
+	}
+}
+
+/* intid was made pending for target: it may just take a free LR (lr_add_new). */
+static void inject(struct vgic *g, struct vcpu *target, uint32_t intid)
+{
+	mark_live(g, target, intid);
+	cpus[target->id].inbox[intid / 32] |= 1u << (intid % 32);
+	set_dirty(target, VIRQ_DIRTY_NEW);
+}
+
 static void mark_all(struct vgic *g)
 {
-	for (uint32_t i = 0; i < g->vm->cfg->nr_vcpus; i++)
+	for (uint32_t i = 0; i < g->nr_cpus; i++)
 		cpus[g->vm->vcpus[i].id].live = ~0u;
 	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
 		g->spi_live[i] = ~0u;
+	dirty_all(g);
 }
 
 static int is_pending(const struct virq *q, uint32_t intid)
@@ -140,6 +204,19 @@ static int is_pending(const struct virq *q, uint32_t intid)
 	return q->pending || (!q->edge && q->level);
 }
 
+/* No longer pending or active in the model (its LR holds it, or it is done). */
+static void unmark_if_idle(struct vgic *g, struct vcpu *v, uint32_t intid)
+{
+	const struct virq *q = virq_get(g, v, intid);
+
+	if (q->active || is_pending(q, intid))
+		return;
+	if (intid < NR_PRIV)
+		cpus[v->id].live &= ~(1u << intid);
+	else
+		g->spi_live[(intid - NR_PRIV) / 32] &= ~(1u << ((intid - NR_PRIV) % 32));
+}
+
 /* -------------------------------------------------------------------------
  * Injection
  */
@@ -147,21 +224,20 @@ static int is_pending(const struct virq *q, uint32_t intid)
 static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid,
 			 uint32_t src)
 {
-	struct virq *q;
-
 	spin_lock(&g->lock);
 	if (intid >= NR_PRIV)
 		target = spi_target(g, &g->spi[intid - NR_PRIV]);
 	if (target) {
-		q = virq_get(g, target, intid);
+		struct virq *q = virq_get(g, target, intid);
+
 		if (intid < NR_SGIS)
 			q->sgi_src |= (uint8_t)(1u << (src & 7));
 		else
 			q->pending = 1;
-		mark(g, target, intid);
+		inject(g, target, intid);
 	} else if (intid >= NR_PRIV) {
 		g->spi[intid - NR_PRIV].pending = 1;	/* waits for a target */
-		mark(g, 0, intid);
+		mark_live(g, 0, intid);
 	}
 	spin_unlock(&g->lock);
 	if (target)
@@ -184,11 +260,33 @@ void virq_set_level(struct vm *vm, uint32_t intid, int level)
 		return;
 	spin_lock(&g->lock);
 	g->spi[intid - NR_PRIV].level = (uint8_t)(level != 0);
-	mark(g, 0, intid);
 	target = spi_target(g, &g->spi[intid - NR_PRIV]);
+	if (level && target)
+		inject(g, target, intid);
+	else
+		mark(g, 0, intid);	/* a line that fell leaves the LRs on a refill */
 	spin_unlock(&g->lock);
 	if (level && target)
 		vcpu_kick(target);
+}
+
+void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
+{
+	struct vgic *g = vgic_of(v->vm);
+
+	if (intid < NR_SGIS || intid >= NR_PRIV || !g)
+		return;
+	level = level != 0;
+	spin_lock(&g->lock);
+	if (cpus[v->id].priv[intid].level == level) {
+		spin_unlock(&g->lock);
+		return;		/* no edge: nothing to refill or wake */
+	}
+	cpus[v->id].priv[intid].level = (uint8_t)level;
+	mark(g, v, intid);
+	spin_unlock(&g->lock);
+	if (level)
+		vcpu_kick(v);
 }
 
 int virq_physical(uint32_t intid)
@@ -200,6 +298,7 @@ int virq_physical(uint32_t intid)
 		/* Fired for the vCPU whose timer is loaded on this CPU. */
 		if (!cur || !vgic_of(cur->vm))
 			return 0;
+		cpus[cur->id].vtimer_fired = 1;
 		make_pending(vgic_of(cur->vm), cur, PHIDIAS_GUEST_VTIMER_IRQ, 0);
 		return 1;
 	}
@@ -217,23 +316,18 @@ int virq_physical(uint32_t intid)
 static int for_each_live(struct vgic *g, struct vcpu *v,
 			 int (*fn)(struct vgic *, struct vcpu *, uint32_t, void *), void *arg)
 {
-	uint32_t *words[1 + (NR_IRQS - NR_PRIV) / 32];
-	uint32_t nr_words = 0;
-
-	words[nr_words++] = &cpus[v->id].live;
-	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
-		words[nr_words++] = &g->spi_live[i];
-	for (uint32_t w = 0; w < nr_words; w++) {
-		uint32_t bits = *words[w];
+	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
+		uint32_t *word = w ? &g->spi_live[w - 1] : &cpus[v->id].live;
+		uint32_t bits = *word;
 
 		while (bits) {
 			uint32_t b = (uint32_t)__builtin_ctz(bits);
 			uint32_t intid = w * 32 + b;
-			struct virq *q = virq_get(g, v, intid);
+			const struct virq *q = w ? &g->spi[intid - NR_PRIV] : &cpus[v->id].priv[b];
 
 			bits &= bits - 1;
 			if (!q->active && !is_pending(q, intid)) {
-				*words[w] &= ~(1u << b);
+				*word &= ~(1u << b);
 				continue;
 			}
 			if (fn(g, v, intid, arg))
@@ -241,6 +335,59 @@ static int for_each_live(struct vgic *g, struct vcpu *v,
 		}
 	}
 	return 0;
+}
+
+/* -------------------------------------------------------------------------
+ * List registers
+ */
+
+/* The vCPU whose list registers each physical CPU holds. */
+static struct vcpu *resident_on[PHIDIAS_NR_PCPUS];
+
+static void write_hcr(struct vgic_cpu *c, uint32_t hcr)
+{
+	if (c->hcr != hcr) {
+		c->hcr = hcr;
+		gich_write_hcr(hcr);
+	}
+}
+
+/* Fold v's list registers back into the model and empty them; lock held. */
+static void lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
+{
+	uint32_t used = c->lr_used;
+
+	while (used) {
+		uint32_t i = (uint32_t)__builtin_ctz(used);
+		uint32_t lr, intid, src;
+		struct virq *q;
+
+		used &= used - 1;
+		lr = gich_read_lr(i);
+		gich_write_lr(i, 0);
+		intid = c->lr_irq[i] & 0x3ff;
+		src = (c->lr_irq[i] >> LR_SRC_SHIFT) & 7;
+		q = virq_get(g, v, intid);
+		mark_live(g, v, intid);
+		/*
+		 * A level-sensitive line is its own pending state, not the LR's;
+		 * but a pending latch set through GICD_ISPENDR stays until the
+		 * interrupt is acknowledged or the latch cleared (GICv2 4.3.7).
+		 */
+		if ((lr & GICH_LR_PENDING) &&
+		    (q->edge || q->hw || intid < NR_SGIS || (c->lr_irq[i] & LR_LATCHED))) {
+			if (intid < NR_SGIS)
+				q->sgi_src |= (uint8_t)(1u << src);
+			else
+				q->pending = 1;
+		}
+		q->active = (lr & GICH_LR_ACTIVE) != 0;
+		if (q->active && intid < NR_SGIS)
+			q->active_src = (uint8_t)src;
+	}
+	c->lr_used = 0;
+	/* Empty LRs would meet an underflow condition at once. */
+	write_hcr(c, GICH_HCR_EN);
 }
 
 static int deliverable(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg)
@@ -253,12 +400,46 @@ static int deliverable(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg
 	return q->enabled && is_pending(q, intid) && (g->ctlr & 1);
 }
 
+/* Lock held: the model of v is complete (its LRs folded back if resident here). */
+static void sync_if_resident(struct vgic *g, struct vcpu *v)
+{
+	struct vgic_cpu *c = &cpus[v->id];
+
+	if (c->resident && c->lr_used && resident_on[this_pcpu()->id] == v) {
+		lr_sync(g, v, c);
+		set_dirty(v, VIRQ_DIRTY_ALL);
+	}
+}
+
+/* Nothing marked live for v: a racy look, see virq_pending. */
+static int nothing_live(const struct vgic *g, const struct vcpu *v)
+{
+	uint32_t any = cpus[v->id].live;
+
+	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
+		any |= g->spi_live[i];
+	return !any;
+}
+
 int virq_pending(struct vcpu *v)
 {
 	struct vgic *g = vgic_of(v->vm);
+	struct vgic_cpu *c = &cpus[v->id];
 	int found;
 
 	if (!g)
+		return 0;
+	/* A pending LR can be taken: no need to fold the LRs back for that. */
+	if (c->resident && resident_on[this_pcpu()->id] == v)
+		for (uint32_t used = c->lr_used; used; used &= used - 1)
+			if (gich_read_lr((uint32_t)__builtin_ctz(used)) & GICH_LR_PENDING)
+				return 1;
+	/*
+	 * What is not in the LRs is in the model.  Without the lock: whatever
+	 * an injection marks after this look, it then kicks the vCPU, which
+	 * sched_block sees (v->wake) under the pcpu lock.
+	 */
+	if (nothing_live(g, v))
 		return 0;
 	spin_lock(&g->lock);
 	found = for_each_live(g, v, deliverable, 0);
@@ -266,42 +447,29 @@ int virq_pending(struct vcpu *v)
 	return found;
 }
 
-/* -------------------------------------------------------------------------
- * List registers
- */
-
-void virq_sync(struct vcpu *v)
+void virq_hw_line_low(struct vcpu *v, uint32_t intid)
 {
 	struct vgic *g = vgic_of(v->vm);
 	struct vgic_cpu *c = &cpus[v->id];
+	struct virq *q;
 
-	if (!g || !c->lr_used)
-		return;
+	if (!c->vtimer_fired || intid != PHIDIAS_GUEST_VTIMER_IRQ || !g)
+		return;		/* nothing in flight to withdraw: the common case */
+	q = &c->priv[intid];
 	spin_lock(&g->lock);
-	for (uint32_t i = 0; i < nr_lrs; i++) {
-		uint32_t lr, intid, src;
-		struct virq *q;
-
-		if (!(c->lr_used & (1u << i)))
-			continue;
-		lr = gich_read_lr(i);
-		gich_write_lr(i, 0);
-		intid = c->lr_irq[i] & 0x3ff;
-		src = c->lr_irq[i] >> 10;
-		q = virq_get(g, v, intid);
+	sync_if_resident(g, v);
+	/*
+	 * Pending but not taken: the line it stood for is gone.  The physical
+	 * interrupt the hypervisor acknowledged stays active until a guest EOI
+	 * that will not come: deactivate it so the next firing is seen.  Once
+	 * taken (active), the guest's EOI deactivates it.
+	 */
+	if (q->pending && !q->active) {
+		q->pending = 0;
+		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
 		mark(g, v, intid);
-		/* A level-sensitive line is its own pending state, not the LR's. */
-		if ((lr & GICH_LR_PENDING) && (q->edge || q->hw || intid < NR_SGIS)) {
-			if (intid < NR_SGIS)
-				q->sgi_src |= (uint8_t)(1u << src);
-			else
-				q->pending = 1;
-		}
-		q->active = (lr & GICH_LR_ACTIVE) != 0;
-		if (q->active && intid < NR_SGIS)
-			q->active_src = (uint8_t)src;
 	}
-	c->lr_used = 0;
+	c->vtimer_fired = 0;
 	spin_unlock(&g->lock);
 }
 
@@ -337,25 +505,60 @@ static int collect(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg)
 	return 0;
 }
 
-void virq_flush(struct vcpu *v)
+/*
+ * Put candidate intid into LR i, moving its pending state there; lock held.
+ * Returns the LR value; *more: an SGI that stays pending from other sources.
+ */
+static uint32_t lr_write(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t i,
+			 uint32_t intid, int *more)
 {
-	struct vgic *g = vgic_of(v->vm);
-	struct vgic_cpu *c = &cpus[v->id];
+	uint32_t src = 0, tag = 0;
+	struct virq *q = virq_get(g, v, intid);
+	uint32_t lr = GICH_LR_VIRTUAL(intid) | GICH_LR_PRIO(q->prio) |
+		      (q->group ? GICH_LR_GROUP1 : 0);
+
+	if (q->active)
+		lr |= GICH_LR_ACTIVE;
+	if (intid < NR_SGIS) {
+		if (q->active) {
+			src = q->active_src;
+		} else {
+			src = (uint32_t)__builtin_ctz(q->sgi_src);
+			q->sgi_src &= (uint8_t)~(1u << src);
+			lr |= GICH_LR_PENDING;
+			if (q->sgi_src)
+				*more = 1;	/* more sources wait for this SGI */
+		}
+		lr |= GICH_LR_CPUID(src);
+	} else if (q->hw) {
+		/* Hardware-linked: never pending and active at once. */
+		if (!q->active)
+			lr |= GICH_LR_PENDING;
+		q->pending = 0;
+		lr |= GICH_LR_HW | GICH_LR_PHYS(intid);
+	} else if (is_pending(q, intid) && q->enabled && (g->ctlr & 1)) {
+		lr |= GICH_LR_PENDING;
+		if (q->pending && !q->edge)
+			tag = LR_LATCHED;
+		q->pending = 0;
+	}
+	if (!q->edge && !q->hw && intid >= NR_SGIS)
+		lr |= GICH_LR_EOI;	/* level: re-check the line after EOI */
+	c->lr_irq[i] = intid | src << LR_SRC_SHIFT | tag;
+	c->lr_used |= 1u << i;
+	gich_write_lr(i, lr);
+	unmark_if_idle(g, v, intid);	/* lr_sync marks it again */
+	return lr;
+}
+
+/* Write the best candidates into v's (empty) list registers; lock held. */
+static void lr_fill(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
+{
 	uint32_t chosen[MAX_LRS], cand[NR_IRQS];
 	struct cand_list cands;
-	uint32_t n, nr_cand, hcr = GICH_HCR_EN;
-	int overflow, lr_pending = 0;
+	uint32_t n, nr_cand, hcr = GICH_HCR_EN, pure_pending = 0;
+	int overflow;
 
-	if (!g) {
-		gich_write_hcr(0);	/* no virtual CPU interface for this VM */
-		return;
-	}
-	if (c->vtimer_stale) {
-		/* The vCPU was reset while loaded here: its old timer interrupt is over. */
-		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
-		c->vtimer_stale = 0;
-	}
-	spin_lock(&g->lock);
 	/* One pass over the live ones collects what could go into a list register ... */
 	cands.list = cand;
 	cands.n = 0;
@@ -375,84 +578,164 @@ void virq_flush(struct vcpu *v)
 	overflow = nr_cand > n;
 
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t intid = chosen[i], src = 0;
-		struct virq *q = virq_get(g, v, intid);
-		uint32_t lr = GICH_LR_VIRTUAL(intid) | GICH_LR_PRIO(q->prio) |
-			      (q->group ? GICH_LR_GROUP1 : 0);
+		uint32_t lr = lr_write(g, v, c, i, chosen[i], &overflow);
 
-		if (q->active)
-			lr |= GICH_LR_ACTIVE;
-		if (intid < NR_SGIS) {
-			if (q->active) {
-				src = q->active_src;
-			} else {
-				src = (uint32_t)__builtin_ctz(q->sgi_src);
-				q->sgi_src &= (uint8_t)~(1u << src);
-				lr |= GICH_LR_PENDING;
-				if (q->sgi_src)
-					overflow = 1;	/* more sources wait for this SGI */
-			}
-			lr |= GICH_LR_CPUID(src);
-		} else if (q->hw) {
-			/* Hardware-linked: never pending and active at once. */
-			if (!q->active)
-				lr |= GICH_LR_PENDING;
-			q->pending = 0;
-			lr |= GICH_LR_HW | GICH_LR_PHYS(intid);
-		} else if (is_pending(q, intid) && q->enabled && (g->ctlr & 1)) {
-			lr |= GICH_LR_PENDING;
-			q->pending = 0;
-		}
-		if (lr & GICH_LR_PENDING)
-			lr_pending = 1;
-		if (!q->edge && !q->hw && intid >= NR_SGIS)
-			lr |= GICH_LR_EOI;	/* level: re-check the line after EOI */
-		gich_write_lr(i, lr);
-		c->lr_irq[i] = intid | src << 10;
-		c->lr_used |= 1u << i;
+		if ((lr & (GICH_LR_PENDING | GICH_LR_ACTIVE)) == GICH_LR_PENDING)
+			pure_pending++;
 	}
 	if (overflow) {
-		/* Come back when the guest has made room (GICv2 5.3.1). */
-		hcr |= GICH_HCR_UIE;
-		if (lr_pending)
+		/*
+		 * Come back when the guest has made room (GICv2 5.3.2, 5.3.4),
+		 * asking only for a condition that does not hold yet: underflow
+		 * (at most one valid LR) when two or more are valid; "no pending"
+		 * when one LR is purely pending (active-and-pending ones do not
+		 * count); else, with one active LR, its EOI.
+		 */
+		if (n >= 2)
+			hcr |= GICH_HCR_UIE;
+		if (pure_pending)
 			hcr |= GICH_HCR_NPIE;
+		else if (n == 1 && !(c->lr_irq[0] & LR_LATCHED) &&
+			 !virq_get(g, v, chosen[0])->hw)
+			gich_write_lr(0, gich_read_lr(0) | GICH_LR_EOI);
 	}
-	gich_write_hcr(hcr);
+	write_hcr(c, hcr);
+}
+
+/*
+ * Only new injections since the last refill (c->inbox), nothing waiting
+ * beyond the LRs (GICH_HCR asks for no maintenance): every candidate is
+ * in an LR already, so each new one just takes a free LR (GICH_ELRSR:
+ * the guest has finished with it).  Returns 0 when a full refill is needed
+ * instead (no free LR, the interrupt is in an LR already); lock held.
+ */
+static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
+{
+	uint32_t all = (1u << nr_lrs) - 1, empty;
+
+	if (c->hcr != GICH_HCR_EN)
+		return 0;
+	empty = c->lr_used & gich_read_elrsr();
+	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
+		while (c->inbox[w]) {
+			uint32_t intid = w * 32 + (uint32_t)__builtin_ctz(c->inbox[w]);
+			uint32_t free, i;
+			int more = 0;
+
+			if (!is_candidate(g, v, virq_get(g, v, intid), intid)) {
+				c->inbox[w] &= c->inbox[w] - 1;
+				continue;
+			}
+			for (uint32_t used = c->lr_used & ~empty; used; used &= used - 1)
+				if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
+					return 0;
+			free = (all & ~c->lr_used) | empty;
+			if (!free)
+				return 0;
+			i = (uint32_t)__builtin_ctz(free);
+			if (c->lr_used & (1u << i)) {
+				/* Its old interrupt is done (invalid LR): not active any more. */
+				uint32_t old_id = c->lr_irq[i] & 0x3ff;
+				struct virq *old = virq_get(g, v, old_id);
+
+				if (!old->edge && !old->hw && old_id >= NR_SGIS)
+					return 0;	/* a level one: its EOI re-checks the line */
+				old->active = 0;
+				unmark_if_idle(g, v, old_id);
+				empty &= ~(1u << i);
+			}
+			lr_write(g, v, c, i, intid, &more);
+			if (more) {
+				write_hcr(c, GICH_HCR_EN | GICH_HCR_NPIE);
+				/* the other sources refill when this one is taken */
+			}
+			c->inbox[w] &= c->inbox[w] - 1;
+		}
+	}
+	return 1;
+}
+
+void virq_entry(struct vcpu *v)
+{
+	struct vgic_cpu *c = &cpus[v->id];
+	struct vgic *g = vgic_of(v->vm);
+	uint32_t why;
+
+	if (!g)
+		return;
+	spin_lock(&g->lock);
+	why = __atomic_exchange_n(&v->virq_dirty, 0, __ATOMIC_RELAXED);
+	if (why == VIRQ_DIRTY_NEW && lr_add_new(g, v, c)) {
+		spin_unlock(&g->lock);
+		return;
+	}
+	for (uint32_t w = 0; w < NR_IRQS / 32; w++)
+		c->inbox[w] = 0;
+	lr_sync(g, v, c);
+	lr_fill(g, v, c);
 	spin_unlock(&g->lock);
 }
 
 void virq_maintenance(void)
 {
+	struct vcpu *v = resident_on[this_pcpu()->id];
+	struct vgic *g = v ? vgic_of(v->vm) : 0;
+
 	/*
 	 * The maintenance interrupt is a level: it stays asserted while the
-	 * underflow / no-pending conditions hold.  Quiesce it here; the refill
-	 * on the way back to the guest sets them again if still needed.
+	 * underflow / no-pending conditions hold, and an EOI one (GICH_EISR)
+	 * until its LR is rewritten.  Quiesce it here by folding the LRs back
+	 * (it may arrive while the CPU idles); the refill on the way back to
+	 * the guest asks again if still needed.
 	 */
-	gich_write_hcr(GICH_HCR_EN);
+	if (!g) {
+		gich_write_hcr(0);
+		return;
+	}
+	spin_lock(&g->lock);
+	lr_sync(g, v, &cpus[v->id]);
+	set_dirty(v, VIRQ_DIRTY_ALL);
+	spin_unlock(&g->lock);
 }
 
-void virq_switch(struct vcpu *prev, struct vcpu *next)
+void virq_load(struct vcpu *v)
 {
+	struct vgic_cpu *c = &cpus[v->id];
+
+	resident_on[this_pcpu()->id] = v;
+	c->resident = 1;
+	gich_write_vmcr(c->vmcr);
+	gich_write_apr(c->apr);
+	c->hcr = vgic_of(v->vm) ? GICH_HCR_EN : 0;	/* no VGIC: no CPU interface */
+	gich_write_hcr(c->hcr);
+	if (c->vtimer_active)
+		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 1);
+	set_dirty(v, VIRQ_DIRTY_ALL);
+}
+
+void virq_unload(struct vcpu *v)
+{
+	struct vgic_cpu *c = &cpus[v->id];
+	struct vgic *g = vgic_of(v->vm);
 	uint32_t ppi = phidias_config.plat.virt_timer_irq;
 
-	if (prev) {
-		struct vgic_cpu *c = &cpus[prev->id];
-
-		c->vmcr = gich_read_vmcr();
-		c->apr = gich_read_apr();
-		/* The physical timer interrupt stays active until the guest's EOI. */
-		c->vtimer_active = (uint8_t)(gic_ppi_active(ppi) && !c->vtimer_stale);
-		c->vtimer_stale = 0;
-		gic_set_ppi_active(ppi, 0);
+	if (!c->resident)
+		return;
+	if (g) {
+		spin_lock(&g->lock);
+		lr_sync(g, v, c);
+		set_dirty(v, VIRQ_DIRTY_ALL);
+		spin_unlock(&g->lock);
 	}
-	{
-		struct vgic_cpu *c = &cpus[next->id];
-
-		gich_write_vmcr(c->vmcr);
-		gich_write_apr(c->apr);
-		if (c->vtimer_active)
-			gic_set_ppi_active(ppi, 1);
-	}
+	c->vmcr = gich_read_vmcr();
+	c->apr = gich_read_apr();
+	/* The physical timer interrupt stays active until the guest's EOI. */
+	c->vtimer_active = (uint8_t)gic_ppi_active(ppi);
+	gic_set_ppi_active(ppi, 0);
+	c->hcr = 0;
+	gich_write_hcr(0);
+	c->resident = 0;
+	resident_on[this_pcpu()->id] = 0;
 }
 
 /* -------------------------------------------------------------------------
@@ -546,7 +829,7 @@ static void bytes_write(struct vgic *g, struct vcpu *v, uint64_t reg, uint32_t s
 			uint32_t val)
 {
 	uint32_t first = (uint32_t)(reg & 0x3ff);
-	uint8_t all = (uint8_t)((1u << g->vm->cfg->nr_vcpus) - 1);
+	uint8_t all = (uint8_t)((1u << g->nr_cpus) - 1);
 
 	for (uint32_t i = 0; i < size; i++) {
 		uint32_t intid = first + i;
@@ -563,7 +846,7 @@ static void bytes_write(struct vgic *g, struct vcpu *v, uint64_t reg, uint32_t s
 	}
 }
 
-static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, struct vcpu **kick)
+static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, uint32_t *kick)
 {
 	uint32_t sgi = val & 0xf;
 	uint32_t filter = (val >> 24) & 3;
@@ -576,12 +859,12 @@ static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, struct vcpu
 		list = 1u << self;
 	else if (filter == 3)
 		return;
-	for (uint32_t i = 0; i < g->vm->cfg->nr_vcpus; i++) {
+	for (uint32_t i = 0; i < g->nr_cpus; i++) {
 		if (!(list & (1u << i)))
 			continue;
 		cpus[g->vm->vcpus[i].id].priv[sgi].sgi_src |= (uint8_t)(1u << self);
-		mark(g, &g->vm->vcpus[i], sgi);
-		kick[i] = &g->vm->vcpus[i];
+		inject(g, &g->vm->vcpus[i], sgi);
+		*kick |= 1u << i;
 	}
 }
 
@@ -609,7 +892,7 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 	case GICD_CTLR:
 		return g->ctlr;
 	case GICD_TYPER:
-		return (NR_IRQS / 32 - 1) | ((g->vm->cfg->nr_vcpus - 1) << 5);
+		return (NR_IRQS / 32 - 1) | ((g->nr_cpus - 1) << 5);
 	case GICD_IIDR:
 		return IIDR_GIC400;
 	}
@@ -634,7 +917,7 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 }
 
 static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t size,
-		       uint32_t val, struct vcpu **kick)
+		       uint32_t val, uint32_t *kick)
 {
 	uint64_t reg = off & ~3ull;
 	uint32_t first = (uint32_t)((reg & 0x7f) * 8);
@@ -691,35 +974,60 @@ static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t si
 	/* everything else: read-only or reserved, WI */
 }
 
+/* Registers whose value depends on what the list registers hold. */
+static int holds_lr_state(uint64_t off)
+{
+	return (off >= GICD_ISPENDR && off < GICD_IPRIORITYR) ||
+	       (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 16);
+}
+
 static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_access *acc)
 {
 	struct vgic *g = opaque;
-	struct vcpu *kick[8] = { 0 };
-	int kick_all;
+	uint32_t kick = 0;	/* vCPU mask, as wide as GICD_SGIR's list */
 
 	if (acc->size != 4 && !(acc->size == 1 && byte_ok(acc->offset)))
 		return MMIO_ERROR;
 	if (acc->offset & (acc->size - 1))
 		return MMIO_ERROR;
-	spin_lock(&g->lock);
-	if (acc->write)
-		dist_write(g, v, acc->offset, acc->size, (uint32_t)acc->value, kick);
-	else
+	if (!acc->write && !holds_lr_state(acc->offset)) {
+		/*
+		 * Configuration, enables, priorities, targets: plain fields only
+		 * the guest's writes change (under the lock, each a single byte
+		 * or word), so a read needs neither the lock nor the LRs.
+		 */
 		acc->value = dist_read(g, v, acc->offset, acc->size);
+		return MMIO_HANDLED;
+	}
+	spin_lock(&g->lock);
+	if (acc->write) {
+		/* Apply the write to what the guest sees now, LRs included. */
+		if (acc->offset != GICD_SGIR)
+			sync_if_resident(g, v);
+		dist_write(g, v, acc->offset, acc->size, (uint32_t)acc->value, &kick);
+		if (acc->offset != GICD_SGIR)
+			dirty_all(g);	/* priorities, targets, enables: refill */
+	} else {
+		sync_if_resident(g, v);
+		acc->value = dist_read(g, v, acc->offset, acc->size);
+	}
 	spin_unlock(&g->lock);
 	/* Enabling, pending or routing something may have made it deliverable. */
-	kick_all = acc->write && acc->offset != GICD_SGIR;
-	for (uint32_t i = 0; i < g->vm->cfg->nr_vcpus; i++)
-		if (kick[i] || kick_all)
+	if (acc->write && acc->offset != GICD_SGIR)
+		kick = ~0u;
+	for (uint32_t i = 0; i < g->nr_cpus; i++)
+		if (kick & (1u << i))
 			vcpu_kick(&g->vm->vcpus[i]);
 	return MMIO_HANDLED;
 }
 
 static void reset(struct vgic *g)
 {
-	for (uint32_t j = 0; j < g->vm->cfg->nr_vcpus; j++) {
+	for (uint32_t j = 0; j < g->nr_cpus; j++) {
 		struct vgic_cpu *c = &cpus[g->vm->vcpus[j].id];
 
+		set_dirty(&g->vm->vcpus[j], VIRQ_DIRTY_ALL);	/* parked: none resident */
+		memset(c->inbox, 0, sizeof(c->inbox));
 		memset(c->priv, 0, sizeof(c->priv));
 		for (uint32_t i = 0; i < NR_SGIS; i++) {
 			c->priv[i].enabled = 1;
@@ -729,7 +1037,7 @@ static void reset(struct vgic *g)
 		c->vmcr = 0;
 		c->apr = 0;
 		c->vtimer_active = 0;
-		c->vtimer_stale = 1;
+		c->vtimer_fired = 0;
 		c->live = 0;
 	}
 	for (uint32_t i = 0; i < NR_IRQS - NR_PRIV; i++) {
@@ -763,12 +1071,18 @@ int vgic_init(struct vm *vm, const struct phidias_emul_dev *dev)
 {
 	struct vgic *g = &vgics[vm->cfg->id];
 
+	if (!vm->cfg->nr_vcpus || vm->cfg->nr_vcpus > PHIDIAS_MAX_VCPUS_PER_VM) {
+		log_info("VM '%s': %u vCPUs, a virtual GICv2 serves 1 to %u",
+			 vm->cfg->name, vm->cfg->nr_vcpus, PHIDIAS_MAX_VCPUS_PER_VM);
+		return -EINVAL;
+	}
 	if (!nr_lrs) {
 		nr_lrs = gich_nr_lrs();
 		if (nr_lrs > MAX_LRS)
 			nr_lrs = MAX_LRS;
 	}
 	g->vm = vm;
+	g->nr_cpus = vm->cfg->nr_vcpus;
 	for (uint32_t i = 0; i < vm->cfg->nr_irqs; i++) {
 		uint32_t intid = vm->cfg->irqs[i];
 

@@ -310,12 +310,15 @@ static void emit_config(const struct scenario *s, FILE *f)
 			"\t\t.nr_mem = %u,\n\t\t.nr_blobs = %u,\n"
 			"\t\t.nr_devs = %u,\n\t\t.nr_caps = %u,\n"
 			"\t\t.nr_irqs = %u,\n"
+			"\t\t.on_fault = %s,\n"
 			"\t\t.mem = vm%u_mem,\n\t\t.blobs = vm%u_blobs,\n"
 			"\t\t.devs = vm%u_devs,\n",
 			vm->name, i, i + 1, vm->nr_vcpus, vm->first_vcpu,
 			ULL(vm->entry), ULL(vm->dtb_ipa), i, vm_nr_mem(vm),
 			vm->initrd_path ? 3u : 2u, vm_nr_devs(vm), vm->nr_caps,
-			vm->nr_irqs, i, i, i);
+			vm->nr_irqs,
+			vm->fault_stop ? "PHIDIAS_FAULT_STOP" : "PHIDIAS_FAULT_INJECT",
+			i, i, i);
 		if (vm->nr_caps)
 			fprintf(f, "\t\t.caps = vm%u_caps,\n", i);
 		else

@@ -231,6 +231,12 @@ static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
 
 	vm->name = prop(vn, "name");
 	vm->line = xmlGetLineNo(vn);
+	{
+		char *of = prop(vn, "on-fault");
+
+		vm->fault_stop = of && !strcmp(of, "stop");
+		free(of);
+	}
 	for (xmlNodePtr n = vn->children; n; n = n->next) {
 		if (is_elem(n, "vcpu"))
 			nv++;

@@ -182,6 +182,7 @@ struct vm {
 	char *bootargs;		/* NULL if none */
 	int uart;
 	int psci_smc;		/* guest PSCI conduit: 0 hvc (default), 1 smc */
+	int fault_stop;		/* on-fault="stop": a fault stops the VM */
 
 	struct cap *caps;
 	unsigned nr_caps;

@@ -30,26 +30,26 @@ void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg)
 	vcpu->arch.sys.sctlr_el1 = SCTLR_EL1_RESET;
 }
 
-void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
+void arch_vcpu_save(struct vcpu *vcpu)
 {
-	if (prev) {
-		struct arch_sysregs *s = &prev->arch.sys;
+	struct arch_sysregs *s = &vcpu->arch.sys;
 
-		SYSREGS(SAVE)
-		arch_fp_save(&prev->arch.fp);
-	}
-	{
-		const struct arch_sysregs *s = &next->arch.sys;
+	SYSREGS(SAVE)
+	arch_fp_save(&vcpu->arch.fp);
+}
 
-		/* A timer must not fire for next with prev's settings. */
-		sysreg_write(cntv_ctl_el0, 0);
-		isb();
-		sysreg_write(vttbr_el2, next->arch.vttbr);
-		sysreg_write(vmpidr_el2, next->arch.vmpidr);
-		sysreg_write(cntvoff_el2, next->arch.cntvoff);
-		SYSREGS(RESTORE)
-		arch_fp_restore(&next->arch.fp);
-	}
+void arch_vcpu_load(const struct vcpu *vcpu)
+{
+	const struct arch_sysregs *s = &vcpu->arch.sys;
+
+	/* A timer must not fire for this vCPU with the previous one's settings. */
+	sysreg_write(cntv_ctl_el0, 0);
+	isb();
+	sysreg_write(vttbr_el2, vcpu->arch.vttbr);
+	sysreg_write(vmpidr_el2, vcpu->arch.vmpidr);
+	sysreg_write(cntvoff_el2, vcpu->arch.cntvoff);
+	SYSREGS(RESTORE)
+	arch_fp_restore(&vcpu->arch.fp);
 	isb();
 }
 

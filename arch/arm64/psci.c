@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arch/cpu.h>
 #include <arch/psci.h>
+#include <emul/ptimer.h>
 #include <phidias/hypercall.h>
 #include <phidias/pcpu.h>
 #include <phidias/sched.h>
@@ -52,19 +53,46 @@ static int64_t cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t c
 	if (t->state != VCPU_OFF) {
 		ret = t->state == VCPU_STOPPED ? PSCI_DENIED : PSCI_ALREADY_ON;
 	} else {
-		arch_vcpu_reset(t, entry, ctx);
+		/*
+		 * Its CPU may still hold its old EL1 state: that CPU resets
+		 * it when it next runs it (sched.c run()), never this one.
+		 */
+		t->start_entry = entry;
+		t->start_arg = ctx;
+		t->start_pending = 1;
+		ptimer_reset_vcpu(t);	/* a CPU powering up starts with its timers off */
 		t->state = VCPU_RUNNABLE;
 	}
 	spin_unlock(&t->pcpu->lock);
-	if (ret == PSCI_SUCCESS)
+	if (ret == PSCI_SUCCESS) {
+		vm_vcpu_on(v->vm);
 		vcpu_kick(t);
+	}
 	return ret;
+}
+
+/*
+ * Functions that have an SMC64 form besides SMC32 (PSCI 1.0, 5.1): the
+ * others exist only as SMC32 and their SMC64 IDs are not PSCI functions.
+ */
+static int has_smc64(uint32_t fid)
+{
+	switch (fid & ~PSCI_64BIT) {
+	case PSCI_CPU_SUSPEND:
+	case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 static int64_t features(uint32_t fid)
 {
 	if (fid == SMCCC_VERSION)
 		return PSCI_SUCCESS;	/* how Linux finds SMCCC 1.1 */
+	if ((fid & PSCI_64BIT) && !has_smc64(fid))
+		return PSCI_NOT_SUPPORTED;
 	switch (fid & ~PSCI_64BIT) {
 	case PSCI_VERSION:
 	case PSCI_CPU_SUSPEND:
@@ -87,6 +115,10 @@ void psci_guest_call(struct vcpu *v)
 	uint32_t fid = (uint32_t)x[0];
 	int64_t ret;
 
+	if ((fid & PSCI_64BIT) && !has_smc64(fid)) {
+		x[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;
+		return;
+	}
 	switch (fid & ~PSCI_64BIT) {
 	case PSCI_VERSION:
 		ret = 0x10000;		/* 1.0 */
@@ -96,12 +128,18 @@ void psci_guest_call(struct vcpu *v)
 		x[0] = PSCI_SUCCESS;
 		sched_block();
 		return;
-	case PSCI_CPU_OFF:
+	case PSCI_CPU_OFF: {
+		int off;
+
 		spin_lock(&v->pcpu->lock);
-		if (v->state == VCPU_RUNNABLE)
+		off = v->state == VCPU_RUNNABLE;
+		if (off)
 			v->state = VCPU_OFF;
 		spin_unlock(&v->pcpu->lock);
+		if (off)
+			vm_vcpu_off(v->vm);
 		return;
+	}
 	case PSCI_CPU_ON:
 		ret = cpu_on(v, x[1], x[2], x[3]);
 		break;
@@ -119,7 +157,7 @@ void psci_guest_call(struct vcpu *v)
 		vm_stop(v->vm, "powered off");
 		return;
 	case PSCI_SYSTEM_RESET:
-		vm_reset(v->vm, v);
+		vm_reset(v->vm);
 		return;
 	case PSCI_FEATURES:
 		ret = features((uint32_t)x[1]);

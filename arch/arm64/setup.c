@@ -47,9 +47,14 @@ void arch_cpu_setup(struct pcpu *p)
 
 	sysreg_write(tpidr_el2, p);
 	sysreg_write(vtcr_el2, vtcr);
+	/*
+	 * TIDCP: the IMPLEMENTATION DEFINED registers (S3_x_C11/C15_x) can
+	 * reach the physical core's controls, shared with other VMs; they trap
+	 * and are UNDEFINED to guests.
+	 */
 	sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |
 			      HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC |
-			      HCR_RW);
+			      HCR_TIDCP | HCR_RW);
 	/* FP/SIMD not trapped: guests use it, switches save it. */
 	sysreg_write(cptr_el2, CPTR_EL2_RES1);
 	/* EL1 reads the physical counter; the EL1 physical timer traps (docs). */

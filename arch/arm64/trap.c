@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Decoding of exceptions taken from guests (ESR_EL2, Arm ARM D13.2.37). */
+#include <phidias_gen.h>
 #include <arch/cpu.h>
+#include <arch/inject.h>
 #include <arch/psci.h>
 #include <arch/sysreg.h>
+#include <emul/ptimer.h>
 #include <phidias/hypercall.h>
 #include <phidias/irq.h>
 #include <phidias/log.h>
@@ -10,6 +13,7 @@
 #include <phidias/pcpu.h>
 #include <phidias/sched.h>
 #include <phidias/vcpu.h>
+#include <phidias/virq.h>
 #include <phidias/vm.h>
 
 static const char *const ec_names[64] = {
@@ -45,13 +49,9 @@ static void dump_regs(const struct vcpu *v)
 }
 
 /* Report what the guest did and stop its VM; the other VMs never notice. */
-static void guest_fault(struct vcpu *v, uint64_t esr, const char *what,
-			int has_ipa, uint64_t ipa)
+static void guest_stop(struct vcpu *v, uint64_t esr, const char *what,
+		       int has_ipa, uint64_t ipa)
 {
-	const char *name = ec_names[ESR_EC(esr)];
-
-	if (!what)
-		what = name ? name : "unhandled exception";
 	if (has_ipa)
 		log_info("VM '%s' vCPU %u: %s at IPA 0x%lx (ESR_EL2 0x%lx, PC 0x%lx)",
 			 vm_name(v->vm), v->cfg->index, what, ipa, esr, v->regs.pc);
@@ -61,6 +61,75 @@ static void guest_fault(struct vcpu *v, uint64_t esr, const char *what,
 			 (unsigned)ESR_EC(esr), esr, v->regs.pc);
 	dump_regs(v);
 	vm_stop(v->vm, "stopped");
+}
+
+/*
+ * At most FAULT_LOG_BURST fault lines per VM and second: a guest that
+ * faults in a loop must not flood the console all VMs share.
+ */
+#define FAULT_LOG_BURST 8u
+
+static struct {
+	uint64_t window;	/* counter value its current second started at */
+	uint32_t lines;
+} fault_log[PHIDIAS_NR_VMS];
+
+static int fault_log_ok(const struct vm *vm)
+{
+	uint64_t now = arch_counter();
+	uint32_t id = vm->cfg->id, n;
+
+	if (now - __atomic_load_n(&fault_log[id].window, __ATOMIC_RELAXED) >=
+	    arch_counter_freq()) {
+		__atomic_store_n(&fault_log[id].window, now, __ATOMIC_RELAXED);
+		__atomic_store_n(&fault_log[id].lines, 0, __ATOMIC_RELAXED);
+	}
+	n = __atomic_add_fetch(&fault_log[id].lines, 1, __ATOMIC_RELAXED);
+	if (n == FAULT_LOG_BURST + 1)
+		log_info("VM '%s': more faults this second, not reported", vm_name(vm));
+	return n <= FAULT_LOG_BURST;
+}
+
+/*
+ * A fault the guest caused: by default it takes the exception the hardware
+ * would have raised, at EL1, and its own handler deals with it; with
+ * <vm on-fault="stop"> the VM is reported and stopped instead.  abort:
+ * a data/instruction abort (else the instruction is UNDEFINED).
+ */
+static void guest_fault(struct vcpu *v, uint64_t esr, const char *what,
+			int has_ipa, uint64_t ipa)
+{
+	const char *name = ec_names[ESR_EC(esr)];
+	int abort = ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW;
+	const char *given = !abort ? "undefined instruction injected" :
+			    (DABT_DFSC(esr) & 0x3c) == 0x0c ? "permission fault injected" :
+			    "external abort injected";
+
+	if (!what)
+		what = name ? name : "unhandled exception";
+	if (v->vm->cfg->on_fault == PHIDIAS_FAULT_STOP) {
+		guest_stop(v, esr, what, has_ipa, ipa);
+		return;
+	}
+	if (fault_log_ok(v->vm)) {
+		if (has_ipa)
+			log_info("VM '%s' vCPU %u: %s at IPA 0x%lx (ESR_EL2 0x%lx, PC 0x%lx): %s",
+				 vm_name(v->vm), v->cfg->index, what, ipa, esr, v->regs.pc, given);
+		else
+			log_info("VM '%s' vCPU %u: %s, EC 0x%x (ESR_EL2 0x%lx, PC 0x%lx): %s",
+				 vm_name(v->vm), v->cfg->index, what, (unsigned)ESR_EC(esr),
+				 esr, v->regs.pc, given);
+	}
+	if (abort)
+		arch_inject_abort(v, esr, sysreg_read(far_el2));
+	else
+		arch_inject_undef(v, esr);
+}
+
+/* What is not the guest's to blame (a physical FIQ, an SError): stop it. */
+static void guest_unexpected(struct vcpu *v, uint64_t esr, const char *what)
+{
+	guest_stop(v, esr, what, 0, 0);
 }
 
 static uint64_t fault_ipa(void)
@@ -78,7 +147,9 @@ static void data_abort(struct vcpu *v, uint64_t esr)
 	struct mmio_access acc;
 	const char *what = (iss & DABT_WNR) ? "data abort (write)" : "data abort (read)";
 
-	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW)) {
+	/* Only a translation fault can be an emulated device (they are unmapped). */
+	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW) ||
+	    (DABT_DFSC(iss) & 0x3c) != DABT_DFSC_TRANSLATION) {
 		guest_fault(v, esr, what, 1, ipa);
 		return;
 	}
@@ -104,15 +175,73 @@ static void data_abort(struct vcpu *v, uint64_t esr)
 	v->regs.pc += 4;
 }
 
+/*
+ * MSR/MRS trapped by CNTHCTL_EL2 (the EL1 physical timer) or HCR_EL2.TIDCP:
+ * the ISS names the register (Arm ARM D17.2.37, EC 0x18).  What is not
+ * emulated is UNDEFINED, as an unimplemented register is on hardware.
+ */
+#define SYSREG_ISS(op0, op1, crn, crm, op2) \
+	((op0) << 20 | (op2) << 17 | (op1) << 14 | (crn) << 10 | (crm) << 1)
+#define SYSREG_ISS_MASK SYSREG_ISS(3u, 7u, 15u, 15u, 7u)
+#define SYSREG_ISS_READ 1u
+#define SYSREG_ISS_RT(iss) (((iss) >> 5) & 31u)
+
+static void sysreg_trap(struct vcpu *v, uint64_t esr)
+{
+	uint32_t iss = (uint32_t)ESR_ISS(esr);
+	uint32_t rt = SYSREG_ISS_RT(iss);
+	int read = (iss & SYSREG_ISS_READ) != 0;
+	uint64_t val = (!read && rt != 31) ? v->regs.x[rt] : 0;
+	enum ptimer_reg reg;
+
+	switch (iss & SYSREG_ISS_MASK) {
+	case SYSREG_ISS(3u, 3u, 14u, 2u, 0u):
+		reg = PTIMER_TVAL;
+		break;
+	case SYSREG_ISS(3u, 3u, 14u, 2u, 1u):
+		reg = PTIMER_CTL;
+		break;
+	case SYSREG_ISS(3u, 3u, 14u, 2u, 2u):
+		reg = PTIMER_CVAL;
+		break;
+	default:
+		guest_fault(v, esr, 0, 0, 0);
+		return;
+	}
+	if (read) {
+		val = ptimer_read(v, reg);
+		if (rt != 31)
+			v->regs.x[rt] = val;
+	} else {
+		ptimer_write(v, reg, val);
+	}
+	v->regs.pc += 4;
+}
+
+/*
+ * The virtual timer interrupt is level-sensitive (Arm ARM D11.2.4): the
+ * guest masks, disables or reprograms the timer without trapping, so at
+ * every exit, while its timer is still loaded, an interrupt whose condition
+ * is gone is withdrawn before the guest could take it.
+ */
+#define CNTV_CTL_FIRING 5u	/* ENABLE and ISTATUS set, IMASK clear */
+
+static void vtimer_resample(struct vcpu *v)
+{
+	if ((sysreg_read(cntv_ctl_el0) & 7u) != CNTV_CTL_FIRING)
+		virq_hw_line_low(v, PHIDIAS_GUEST_VTIMER_IRQ);
+}
+
 void arch_trap_sync(void)
 {
 	struct vcpu *v = this_pcpu()->current;
 	uint64_t esr = sysreg_read(esr_el2);
 
-	vcpu_exited(v);
+	vtimer_resample(v);
 	switch (ESR_EC(esr)) {
 	case EC_WFX:
-		v->regs.pc += 4;
+		/* IL 0: a 16-bit T32 WFI/WFE of an AArch32 EL0 (Arm ARM D17.2.37). */
+		v->regs.pc += (esr & ESR_IL) ? 4 : 2;
 		if (esr & 1)
 			sched_yield();		/* WFE: let the others run */
 		else
@@ -133,18 +262,20 @@ void arch_trap_sync(void)
 	case EC_IABT_LOW:
 		guest_fault(v, esr, 0, 1, fault_ipa());
 		break;
+	case EC_SYSREG:
+		sysreg_trap(v, esr);
+		break;
 	default:
 		guest_fault(v, esr, 0, 0, 0);
 		break;
 	}
-	sched_check();
 }
 
 void arch_trap_irq(void)
 {
-	vcpu_exited(this_pcpu()->current);
 	irq_handle();
-	sched_check();
+	/* Also a firing taken just before the guest masked it. */
+	vtimer_resample(this_pcpu()->current);
 }
 
 void arch_trap_unexpected(uint64_t kind)
@@ -152,9 +283,7 @@ void arch_trap_unexpected(uint64_t kind)
 	static const char *const kinds[] = { "?", "FIQ", "SError", "AArch32 exception" };
 	struct vcpu *v = this_pcpu()->current;
 
-	vcpu_exited(v);
-	guest_fault(v, sysreg_read(esr_el2), kinds[kind & 3], 0, 0);
-	sched_check();
+	guest_unexpected(v, sysreg_read(esr_el2), kinds[kind & 3]);
 }
 
 void arch_hyp_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)

@@ -55,20 +55,21 @@ vectors:
 	ventry	guest_irq
 	ventry	guest_fiq
 	ventry	guest_serror
-	ventry	guest_aarch32		/* lower EL, AArch32 */
-	ventry	guest_aarch32
-	ventry	guest_aarch32
-	ventry	guest_aarch32
+	ventry	guest_sync		/* lower EL, AArch32 (EL0 only): the same */
+	ventry	guest_irq
+	ventry	guest_fiq
+	ventry	guest_serror
 
+/* The handlers return with SP at its value on entry: the top of the stack. */
 guest_sync:
 	save_guest
 	bl	arch_trap_sync
-	b	arch_enter_guest
+	b	enter_guest
 
 guest_irq:
 	save_guest
 	bl	arch_trap_irq
-	b	arch_enter_guest
+	b	enter_guest
 
 guest_fiq:
 	save_guest
@@ -79,12 +80,6 @@ guest_fiq:
 guest_serror:
 	save_guest
 	mov	x0, #2
-	bl	arch_trap_unexpected
-	b	arch_enter_guest
-
-guest_aarch32:
-	save_guest
-	mov	x0, #3
 	bl	arch_trap_unexpected
 	b	arch_enter_guest
 
@@ -110,6 +105,7 @@ arch_enter_guest:
 	mrs	x0, tpidr_el2
 	ldr	x1, [x0, #8]			/* pcpu->stack_top */
 	mov	sp, x1
+enter_guest:
 	bl	vcpu_prepare_entry
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0]			/* pcpu->current */

@@ -2,24 +2,30 @@
 /*
  * crash: print `lines` lines (default 3), then do the bad thing named by
  * crash=<kind>: `read` or `write` at addr=<IPA> (default 0x10000000,
- * unmapped under Phidias), or `sysreg`, a write of CNTP_CTL_EL0 (trapped).
- * Under Phidias the VM is then stopped (or gets an abort, which the runtime
- * reports before powering off); if the access goes through, say so.
+ * unmapped under Phidias), or `sysreg`, a read of an IMPLEMENTATION DEFINED
+ * register (trapped where the CPU implements HCR_EL2.TIDCP).  Under Phidias
+ * the guest then takes an abort or an UNDEFINED exception, which the runtime
+ * reports before powering off (with <vm on-fault="stop"> the VM is stopped
+ * instead); if the access goes through, say so.
  */
 #include <bm/bm.h>
 
 #define CRASH_DEFAULT_ADDR	0x10000000u
 #define CRASH_DEFAULT_LINES	3u
 
-/* One instruction we can name the address of; x0 is the value written. */
-void crash_write_cntp_ctl(uint64_t val);
+/*
+ * One instruction we can name the address of: a read of S3_1_C15_C2_0, an
+ * IMPLEMENTATION DEFINED register (CPUACTLR_EL1 on Cortex-A57) that
+ * HCR_EL2.TIDCP traps to the hypervisor, which does not emulate it.
+ */
+uint64_t crash_read_impdef(void);
 __asm__(".pushsection .text\n"
-	".global crash_write_cntp_ctl\n"
-	".type crash_write_cntp_ctl, %function\n"
-	"crash_write_cntp_ctl:\n"
-	"	msr	cntp_ctl_el0, x0\n"
+	".global crash_read_impdef\n"
+	".type crash_read_impdef, %function\n"
+	"crash_read_impdef:\n"
+	"	mrs	x0, s3_1_c15_c2_0\n"
 	"	ret\n"
-	".size crash_write_cntp_ctl, . - crash_write_cntp_ctl\n"
+	".size crash_read_impdef, . - crash_read_impdef\n"
 	".popsection");
 
 int main(const void *dtb)
@@ -49,8 +55,8 @@ int main(const void *dtb)
 		*p = 0xdeadbeefu;
 	} else if (strcmp(kind, "sysreg") == 0) {
 		bm_printf("crash: performing sysreg at 0x%lx\n",
-			  (unsigned long)(uintptr_t)crash_write_cntp_ctl);
-		crash_write_cntp_ctl(0);
+			  (unsigned long)(uintptr_t)crash_read_impdef);
+		bm_printf("crash: sysreg read 0x%lx\n", (unsigned long)crash_read_impdef());
 	} else {
 		bm_printf("crash: unknown kind '%s' (read, write, sysreg)\n", kind);
 		return 1;

@@ -51,6 +51,7 @@ class Vm:
     bootargs: dict
     pcpus: list
     memory: int
+    on_fault: str = "inject"  # <vm on-fault>
 
     def arg(self, key, default=None):
         return self.bootargs.get(key, default)
@@ -113,6 +114,7 @@ def load_scenario(name):
             bootargs=parse_bootargs(el.findtext("bootargs")),
             pcpus=[int(v.get("pcpu"), 0) for v in el.findall("vcpu")],
             memory=parse_size(el.find("memory").get("size")),
+            on_fault=el.get("on-fault", "inject"),
         ))
     return Scenario(
         name=root.get("name"),
@@ -559,6 +561,10 @@ FAULT = (r"^VM '{vm}' vCPU (?P<vcpu>\d+): (?P<what>.+) at IPA 0x(?P<ipa>[0-9a-fA
 # meaningful IPA; the hypervisor may leave the `at IPA` part out for them).
 ANY_FAULT = (r"^VM '{vm}' vCPU (?P<vcpu>\d+): (?P<what>.+?)(?: at IPA 0x(?P<ipa>[0-9a-fA-F]+))? "
              r"\(ESR_EL2 0x(?P<esr>[0-9a-fA-F]+), PC 0x(?P<pc>[0-9a-fA-F]+)\)$")
+# A fault given to the guest (the default <vm on-fault="inject">): one line.
+INJECTED = (r"^VM '{vm}' vCPU (?P<vcpu>\d+): (?P<what>.+?)(?: at IPA 0x(?P<ipa>[0-9a-fA-F]+))?"
+            r"(?:, EC 0x[0-9a-f]+)? \(ESR_EL2 0x(?P<esr>[0-9a-fA-F]+), PC 0x(?P<pc>[0-9a-fA-F]+)\): "
+            r"(?P<given>external abort|permission fault|undefined instruction) injected$")
 STOPPED = r"^VM '{vm}' stopped$"
 POWERED_OFF = r"^VM '{vm}' powered off$"
 FOCUS = r"^console input -> '{vm}'(?: \(.*\))?$"  # optional key hint
@@ -589,6 +595,7 @@ FIRST_LINE = {
     "pingpong": r"^pingpong: (ping|pong) ",
     "ipctest": r"^ipctest: ",
     "storm": r"^storm: (storm|sink) ",
+    "faulttest": r"^faulttest: tests [a-z,]+$",
 }
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from phidias_qemu import (ALL_STOPPED, ANY_FAULT, POWERED_OFF, banner_of, ensure_built,
+from phidias_qemu import (ALL_STOPPED, ANY_FAULT, INJECTED, POWERED_OFF, banner_of, ensure_built,
                           first_line_of, image_path, load_scenario, machine_args,
                           scenario_names)
 
@@ -23,10 +23,12 @@ def test_scenario_boots_and_every_vm_prints_tagged_output(start, name):
     expect_every_vm(qemu, scenario)
     # Only the VMs that are meant to crash may fault.
     for vm in scenario.vms:
-        # ipctest role=ro-writer writes a read-only mapping on purpose.
-        if vm.guest != "crash" and vm.arg("role") != "ro-writer":
-            fault = re.compile(ANY_FAULT.format(vm=re.escape(vm.name)))
-            assert not [line for line in qemu.lines("phidias") if fault.search(line.text)], \
+        # ipctest role=ro-writer writes a read-only mapping on purpose;
+        # faulttest takes injected faults on purpose.
+        if vm.guest not in ("crash", "faulttest") and vm.arg("role") != "ro-writer":
+            faults = [re.compile(p.format(vm=re.escape(vm.name))) for p in (ANY_FAULT, INJECTED)]
+            assert not [line for line in qemu.lines("phidias")
+                        if any(f.search(line.text) for f in faults)], \
                 f"VM '{vm.name}' faulted\n{qemu.tail()}"
 
 

@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #define PHIDIAS_CONFIG_SIGNATURE "PHIDCFG"	/* 7 chars + NUL */
-#define PHIDIAS_CONFIG_VERSION 2u
+#define PHIDIAS_CONFIG_VERSION 3u
 
 /*
  * Translation tables, both EL2 stage 1 and every VM's stage 2:
@@ -71,6 +71,7 @@
  */
 #define PHIDIAS_VGIC_NR_IRQS 128u
 #define PHIDIAS_GUEST_VTIMER_IRQ 27u
+#define PHIDIAS_GUEST_PTIMER_IRQ 30u
 
 /* struct phidias_mem_area.flags */
 #define PHIDIAS_MEM_READ 0x1u
@@ -140,6 +141,12 @@ struct phidias_vcpu_config {
 	uint64_t vmpidr;	/* MPIDR_EL1 value the guest reads */
 };
 
+/* What a guest fault (an access to nothing, an unemulated trap) does. */
+enum phidias_fault_policy {
+	PHIDIAS_FAULT_INJECT = 0,	/* the guest takes the exception hardware would raise */
+	PHIDIAS_FAULT_STOP = 1,		/* the VM is reported and stopped */
+};
+
 struct phidias_vm_config {
 	const char *name;
 	uint32_t id;		/* index into phidias_config.vms */
@@ -154,7 +161,7 @@ struct phidias_vm_config {
 	uint32_t nr_devs;
 	uint32_t nr_caps;
 	uint32_t nr_irqs;
-	uint32_t reserved;
+	uint32_t on_fault;	/* enum phidias_fault_policy: the scenario's <vm on-fault> */
 	const struct phidias_mem_area *mem;
 	const struct phidias_blob *blobs;
 	const struct phidias_emul_dev *devs;

@@ -12,6 +12,14 @@ struct vcpu;
 struct pcpu {
 	struct vcpu *current;	/* offset 0: the exception entry reads it */
 	uint64_t stack_top;	/* offset 8: reset on every entry to a guest */
+	/* The vCPU whose EL1, FP/SIMD, timer and vGIC state the CPU holds. */
+	struct vcpu *loaded;
+	/*
+	 * Park handshake (sched_park): requesters bump park_req; the CPU's
+	 * scheduler unloads a stopped vCPU it holds, then sets park_ack.
+	 */
+	volatile uint32_t park_req;
+	volatile uint32_t park_ack;
 	uint32_t id;
 	const struct phidias_pcpu_config *cfg;
 	uint32_t rr_index;	/* position of current in cfg->vcpus */

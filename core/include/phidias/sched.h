@@ -14,7 +14,12 @@ void sched_yield(void);
 void sched_block(void);
 /* Run the current CPU's first vCPU; never returns. */
 void sched_start(void) __attribute__((noreturn));
-/* Called on the way back to a guest: switch if something asked for it. */
-void sched_check(void);
+/*
+ * Wait until physical CPU cpu has parked the vCPUs set VCPU_STOPPED before
+ * the call: none runs guest code or is inside a trap there, and none is
+ * still loaded there (so nothing of it is saved later over a reset).  The
+ * CPU acknowledges from its scheduler; on this CPU it is immediate.
+ */
+void sched_park(uint32_t cpu);
 
 #endif

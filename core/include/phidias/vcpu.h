@@ -26,8 +26,15 @@ struct vcpu {
 	uint32_t id;		/* global index */
 	volatile uint32_t state;	/* enum vcpu_state; changed under the pcpu's lock */
 	volatile uint32_t wake;	/* set by anyone, consumed by its pcpu */
-	volatile uint32_t running;	/* executing guest code right now */
-	uint32_t reload;	/* its saved state was reset: load it even if current */
+	/* Its interrupt state changed: refill the list registers (virq_entry). */
+	volatile uint32_t virq_dirty;
+	/*
+	 * PSCI CPU_ON asked for a fresh start at start_entry (x0 = start_arg):
+	 * set with the state under the pcpu's lock, applied by its own CPU in
+	 * the scheduler, which discards whatever of the vCPU it still holds.
+	 */
+	uint32_t start_pending;
+	uint64_t start_entry, start_arg;
 	struct event timer_wake;	/* virtual-timer deadline while blocked */
 };
 
@@ -35,8 +42,7 @@ extern struct vcpu vcpus[];
 
 /* Ask the vCPU to re-check whether it can run (from any physical CPU). */
 void vcpu_kick(struct vcpu *vcpu);
-/* Around every guest run, on its CPU: after the exit, and last before entry. */
-void vcpu_exited(struct vcpu *vcpu);
+/* Last before every entry to a guest, on its CPU (vectors.S). */
 void vcpu_prepare_entry(void);
 
 #endif

@@ -4,9 +4,15 @@
  * a reference taken in the same run (docs/benchmarks.md).  Run under QEMU
  * -icount, where the figures repeat exactly.
  *
- * bootargs: bench=local (default): the guest's own SVC round trip
- *                                  (reference), a hypercall, PSCI_VERSION,
- *                                  a trapped UART register read;
+ * bootargs: bench=local (default): the guest's own SVC round trip,
+ *                                  a hypercall, PSCI_VERSION, a trapped UART
+ *                                  and GIC distributor register read, the
+ *                                  virtual timer armed 10 ms ahead and
+ *                                  taken from WFI (cost above the 10 ms),
+ *                                  and with a second vCPU an SGI round trip
+ *                                  (vCPU 0 -> 1, whose handler answers);
+ *                                  the same image also runs on bare QEMU
+ *                                  (no hypervisor): make bench's reference;
  *           bench=yield:           yield to another VM on the same CPU and
  *                                  back (two such VMs: a vCPU switch each);
  *           bench=doorbell role=send|recv:
@@ -15,7 +21,8 @@
  *                                  shared region and rings; the receiver's
  *                                  interrupt handler reads the counter and
  *                                  rings back; the sender waits for that.
- *           n=<iterations> (default 20000).
+ *           n=<iterations> (default 20000);
+ *           only=<figure>: of bench=local, that figure alone (profiling).
  * Output: "BENCH <name> <ns per operation> n=<n>", then power-off.
  */
 #include <bm/bm.h>
@@ -24,12 +31,26 @@
 #define PHIDIAS_ABI_VERSION 0x86000000u
 #define PHIDIAS_YIELD 0x86000002u
 #define PSCI_VERSION 0x84000000u
+#define GICD_CTLR 0x000
+#define SGI_PING 1u		/* vCPU 0 -> 1 */
+#define SGI_PONG 2u		/* vCPU 1 -> 0: its handler has run */
+#define TIMER_AHEAD_US 10000u
+#define TIMER_ROUNDS 100u
 
 void bench_svc_loop(uint64_t n);
 void bench_hvc_loop(uint64_t n, uint64_t fid);
 void bench_mmio_loop(uint64_t n, uintptr_t addr);
 
 static uint64_t iterations = 20000;
+static char only[24];
+
+/* bench=local runs every figure, or only=<name>'s. */
+static int wanted(const char *name)
+{
+	return !only[0] || !strcmp(only, name);
+}
+
+/* Nanoseconds per operation, in tenths, for a sum of ticks over ops. */
 
 /* Nanoseconds per operation, in tenths. */
 static uint64_t tenths_ns(uint64_t ticks, uint64_t ops)
@@ -133,6 +154,88 @@ static int doorbell(const char *args)
 	return 0;
 }
 
+/* --- SGI round trip across vCPUs ----------------------------------------- */
+
+static volatile uint32_t pongs, ipi_done, ipi_ready;
+
+static void ping_irq(uint32_t intid, uint32_t iar, void *arg)
+{
+	(void)intid; (void)iar; (void)arg;
+	bm_gic_send_sgi(SGI_PONG, BM_GIC_SGI_TO_LIST, 1u);
+}
+
+static void pong_irq(uint32_t intid, uint32_t iar, void *arg)
+{
+	(void)intid; (void)iar; (void)arg;
+	pongs++;
+}
+
+/* vCPU 1: answer every ping until vCPU 0 says it is done. */
+static void ipi_secondary(uint32_t cpu, void *arg)
+{
+	(void)cpu; (void)arg;
+	bm_gic_cpu_init();
+	bm_irq_register(SGI_PING, ping_irq, 0);
+	bm_gic_enable(SGI_PING);
+	ipi_ready = 1;
+	__asm__ volatile("dsb sy\n\tsev" ::: "memory");
+	while (!ipi_done)
+		bm_irq_wait();
+}
+
+static void ipi_roundtrip(void)
+{
+	uint64_t t0;
+
+	bm_irq_register(SGI_PONG, pong_irq, 0);
+	bm_gic_enable(SGI_PONG);
+	if (bm_smp_nr_cpus() < 2 || bm_smp_start(1, ipi_secondary, 0) != BM_PSCI_SUCCESS) {
+		bm_printf("bench: no second vCPU, no SGI round trip\n");
+		return;
+	}
+	while (!ipi_ready)
+		__asm__ volatile("wfe" ::: "memory");
+	t0 = bm_counter_read();
+	for (uint32_t i = 1; i <= iterations; i++) {
+		bm_gic_send_sgi(SGI_PING, BM_GIC_SGI_TO_LIST, 2u);
+		while (pongs != i)
+			bm_irq_wait();
+	}
+	report("ipi_roundtrip", bm_counter_read() - t0, iterations);
+	ipi_done = 1;
+	bm_gic_send_sgi(SGI_PING, BM_GIC_SGI_TO_LIST, 2u);
+}
+
+/* --- virtual timer: arm 10 ms ahead, WFI, take it ------------------------- */
+
+static volatile uint64_t timer_taken_at;
+
+static void timer_irq(uint32_t intid, uint32_t iar, void *arg)
+{
+	(void)intid; (void)iar; (void)arg;
+	timer_taken_at = bm_counter_read();
+	bm_vtimer_stop();
+}
+
+static void timer_take(void)
+{
+	uint64_t ahead = bm_us_to_ticks(TIMER_AHEAD_US), late = 0;
+
+	bm_irq_register(BM_VTIMER_INTID, timer_irq, 0);
+	bm_gic_enable(BM_VTIMER_INTID);
+	for (uint32_t i = 0; i < TIMER_ROUNDS; i++) {
+		uint64_t t0 = bm_counter_read();
+
+		timer_taken_at = 0;
+		bm_vtimer_arm_at(t0 + ahead);
+		while (!timer_taken_at)
+			bm_irq_wait();
+		late += timer_taken_at - t0 - ahead;
+	}
+	bm_gic_disable(BM_VTIMER_INTID);
+	report("timer_take", late, TIMER_ROUNDS);
+}
+
 int main(const void *dtb)
 {
 	const char *args = bm_bootargs();
@@ -155,12 +258,25 @@ int main(const void *dtb)
 		TIME("yield_switch", 2 * iterations,
 		     bench_hvc_loop(iterations, PHIDIAS_YIELD));
 	} else {
-		TIME("hvc_roundtrip", iterations,
-		     bench_hvc_loop(iterations, PHIDIAS_ABI_VERSION));
-		TIME("psci_version", iterations,
-		     bench_hvc_loop(iterations, PSCI_VERSION));
-		TIME("uart_fr_trap", iterations,
-		     bench_mmio_loop(iterations, bm_uart_base() + UARTFR));
+		bm_bootargs_get(args, "only", only, sizeof(only));
+		if (wanted("hvc_roundtrip"))
+			TIME("hvc_roundtrip", iterations,
+			     bench_hvc_loop(iterations, PHIDIAS_ABI_VERSION));
+		if (wanted("psci_version"))
+			TIME("psci_version", iterations,
+			     bench_hvc_loop(iterations, PSCI_VERSION));
+		if (wanted("uart_fr_trap"))
+			TIME("uart_fr_trap", iterations,
+			     bench_mmio_loop(iterations, bm_uart_base() + UARTFR));
+		bm_gic_init();
+		bm_irq_disable();
+		if (wanted("gicd_read"))
+			TIME("gicd_read", iterations,
+			     bench_mmio_loop(iterations, bm_gicd_base() + GICD_CTLR));
+		if (wanted("timer_take"))
+			timer_take();
+		if (wanted("ipi_roundtrip"))
+			ipi_roundtrip();
 	}
 	bm_printf("bench: done\n");
 	return 0;

@@ -47,8 +47,10 @@ struct arch_vcpu {
 struct vcpu;
 /* Set a vCPU to its architectural reset state, about to run at entry with x0 = arg. */
 void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
-/* Move the CPU from prev's EL1 state to next's (prev may be NULL). */
-void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next);
+/* Save the CPU's EL1/EL0, FP/SIMD and timer state into the vCPU loaded on it. */
+void arch_vcpu_save(struct vcpu *vcpu);
+/* Load the vCPU's saved state (and its stage 2, MPIDR, counter offset). */
+void arch_vcpu_load(const struct vcpu *vcpu);
 /* Has the vCPU's own virtual timer fired?  Its deadline in physical counter ticks. */
 int arch_vcpu_vtimer_deadline(const struct vcpu *vcpu, uint64_t *deadline);
 void arch_fp_save(struct arch_fpregs *fp);

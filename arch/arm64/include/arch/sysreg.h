@@ -13,6 +13,7 @@
 #define HCR_TWI (1ul << 13)
 #define HCR_TWE (1ul << 14)
 #define HCR_TSC (1ul << 19)
+#define HCR_TIDCP (1ul << 20)
 #define HCR_RW (1ul << 31)
 
 /* SCTLR_EL2: M, C, SA, I plus the RES1 bits of the non-VHE layout. */
@@ -50,6 +51,7 @@
 #define DABT_WNR (1ul << 6)
 #define DABT_S1PTW (1ul << 7)
 #define DABT_DFSC(iss) ((iss) & 0x3f)
+#define DABT_DFSC_TRANSLATION 0x04	/* translation fault, level in bits 1:0 */
 
 /* CNTHCTL_EL2: EL1 may read the physical counter, the physical timer traps. */
 #define CNTHCTL_EL1PCTEN (1ul << 0)
