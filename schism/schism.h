@@ -55,6 +55,16 @@ unsigned diag_count(void);
 void diag_reset(void);
 /* Tests can silence stderr output; errors are still counted. */
 void diag_set_quiet(int quiet);
+/* Prints what was collected, sorted by file (in the order first named),
+ * then line; runs at exit too. diag_reset() flushes first. */
+void diag_flush(void);
+/* The name in names[0..n) closest to word (a typo away), or NULL. */
+const char *diag_closest(const char *word, const char *const *names,
+			 unsigned n);
+/* "did you mean 'x'? <what>: 'a', 'b'" (or without the question when no
+ * name is close): the tail of an unknown-name message; free() it. */
+char *diag_names_hint(const char *word, const char *const *names, unsigned n,
+		      const char *what);
 
 /* ---- small helpers (util.c) ---- */
 void *xcalloc(size_t n, size_t size);
@@ -245,6 +255,10 @@ int model_build(struct xml_docs *d, struct scenario *s);
 /* check.c: semantic checks; finds images in the search path (the scenario's
  * directory last), applies kernel load/entry defaults. 0 if all is well. */
 int check_scenario(struct scenario *s, char *const *incdirs, unsigned nr_inc);
+/* 1 if every value layout_memory() works on passed its checks (sizes,
+ * bases, CPU count, images found), so that after other errors the layout
+ * can still run and report its own. */
+int check_layout_inputs(const struct scenario *s);
 
 /* layout.c: places the hypervisor, per-CPU areas, blobs and VM RAM. */
 int layout_memory(struct scenario *s);
@@ -324,6 +338,7 @@ struct schism_opts {
 	const char *schema;
 	const char *out;
 	const char *scenario;
+	int check_only;		/* --check: every pass, nothing written */
 };
 /* Runs all passes; 0 on success. If model is not NULL, the finished
  * model (and tables) are handed to the caller, who frees them. */
