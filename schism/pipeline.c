@@ -44,8 +44,8 @@ static int check_only_emit(const struct scenario *s,
 	return rc;
 }
 
-int schism_run(const struct schism_opts *o, struct scenario **model,
-	       struct scenario_tables **tables)
+static int run(const struct schism_opts *o, struct scenario **model,
+	       struct scenario_tables **tables, int check_only)
 {
 	struct scenario *s = xcalloc(1, sizeof(*s));
 	struct scenario_tables *t = xcalloc(1, sizeof(*t));
@@ -75,7 +75,7 @@ int schism_run(const struct schism_opts *o, struct scenario **model,
 	have_tables = 1;
 	if (pgtables_build(s, t))
 		goto done;
-	if (o->check_only) {
+	if (check_only) {
 		rc = check_only_emit(s, t);
 		goto done;
 	}
@@ -106,4 +106,15 @@ done:
 	scenario_free(s);
 	free(s);
 	return rc ? -1 : 0;
+}
+
+int schism_run(const struct schism_opts *o, struct scenario **model,
+	       struct scenario_tables **tables)
+{
+	return run(o, model, tables, 0);
+}
+
+int schism_check(const struct schism_opts *o)
+{
+	return run(o, NULL, NULL, 1);
 }

@@ -338,11 +338,13 @@ struct schism_opts {
 	const char *schema;
 	const char *out;
 	const char *scenario;
-	int check_only;		/* --check: every pass, nothing written */
 };
 /* Runs all passes; 0 on success. If model is not NULL, the finished
  * model (and tables) are handed to the caller, who frees them. */
 int schism_run(const struct schism_opts *o, struct scenario **model,
 	       struct scenario_tables **tables);
+/* --check: every pass including the device-tree compiler, into a private
+ * temporary directory that is removed; o->out is ignored. 0 if valid. */
+int schism_check(const struct schism_opts *o);
 
 #endif
