@@ -355,9 +355,13 @@ int dts_compile(const struct scenario *s, const struct vm *vm,
 		return -1;
 	}
 	if (stat(dtb, &st) || (uint64_t)st.st_size != SCHISM_DTB_SIZE) {
+		char *why = dtb_explain_size(dtb);
+
 		diag_error(s->file, vm->line, "the device tree of VM '%s' does "
-			   "not fit in %llu bytes; shorten its bootargs",
-			   vm->name, (unsigned long long)SCHISM_DTB_SIZE);
+			   "not fit in %llu bytes: %s", vm->name,
+			   (unsigned long long)SCHISM_DTB_SIZE,
+			   why ? why : "dtc wrote no usable blob");
+		free(why);
 		return -1;
 	}
 	return 0;

@@ -317,6 +317,10 @@ int dts_write(const struct scenario *s, const struct vm *vm, FILE *f);
 int dts_compile(const struct scenario *s, const struct vm *vm,
 		const char *dts, const char *dtb);
 
+/* dtbsize.c: "it needs 92 KiB; most of it is /phidias (...), mostly
+ * /phidias/capabilities (...)" for a DTB; NULL if it cannot be read. */
+char *dtb_explain_size(const char *dtb_path);
+
 /* output.c */
 struct output {
 	char *out;		/* final directory, as given */
@@ -324,6 +328,7 @@ struct output {
 	char *tmp;		/* temporary sibling directory */
 	char *tmp_gen;		/* tmp/gen */
 	char *final_gen;	/* out_abs/gen */
+	char *parent_abs;	/* out_abs's parent, made by output_commit() */
 };
 int output_begin(struct output *o, const char *out_dir);
 int output_commit(struct output *o);
