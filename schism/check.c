@@ -626,10 +626,12 @@ static int open_image(struct scenario *s, const struct vm *vm,
 	free(path);
 	*nhdr = fread(hdr, 1, 64, fp);
 	fclose(fp);
-	if (strpbrk(abs, "\"\\\n"))
+	/* it is written into C strings and .incbin "...": "??/" is a
+	 * trigraph for a backslash in -std=c11 */
+	if (strpbrk(abs, "\"\\\n") || strstr(abs, "??"))
 		diag_error(s->file, line, "the path of %s '%s' contains a "
-			   "quote, backslash or newline; move it to a plain "
-			   "directory", what, abs);
+			   "quote, backslash, newline or '?\?'; move it to a "
+			   "plain directory", what, abs);
 	*abs_out = abs;
 	*size = (uint64_t)st.st_size;
 	if (!*size) {

@@ -81,6 +81,9 @@ uint8_t *read_file(const char *path, size_t *len);
 int file_exists(const char *path);
 uint64_t align_up(uint64_t v, uint64_t a);
 int is_aligned(uint64_t v, uint64_t a);
+/* s with every byte that could end or extend a C, assembly or DTS
+ * comment (newlines, '*', '\\', '?', non-ASCII) written as \xNN; free(). */
+char *comment_safe(const char *s);
 /* Human-readable size: "16 MiB", "64 KiB", "0x1234 bytes". */
 const char *fmt_size(uint64_t size, char *buf, size_t len);
 

@@ -22,6 +22,10 @@ $(SCHISM_OBJDIR)/%.o: $(SCHISM_DIR)/%.c $(SCHISM_HDRS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(SCHISM_CFLAGS) -c -o $@ $<
 
+# --version: the commit it was built from, if this is a git checkout.
+SCHISM_VERSION := $(shell git -C $(SCHISM_ROOT) describe --always --dirty 2>/dev/null || echo unknown)
+$(SCHISM_OBJDIR)/main.o: SCHISM_CFLAGS += -DSCHISM_VERSION='"$(SCHISM_VERSION)"'
+
 $(SCHISM): $(SCHISM_OBJS)
 	@mkdir -p $(@D)
 	$(HOSTCC) -o $@ $(SCHISM_OBJS) $(SCHISM_LIBS)

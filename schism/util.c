@@ -266,3 +266,25 @@ const char *fmt_size(uint64_t size, char *buf, size_t len)
 		snprintf(buf, len, "%llu bytes", (unsigned long long)size);
 	return buf;
 }
+
+char *comment_safe(const char *s)
+{
+	size_t n = 0;
+	char *out, *w;
+
+	for (const char *p = s; *p; p++)
+		n += 4;
+	out = w = xcalloc(1, n + 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		/* '*' could open or close a C comment, '\\' continue a
+		 * line comment, '?' start a trigraph; control characters
+		 * end the line */
+		if (*p < 0x20 || *p >= 0x7f || *p == '*' || *p == '\\' ||
+		    *p == '?')
+			w += sprintf(w, "\\x%02x", *p);
+		else
+			*w++ = (char)*p;
+	}
+	*w = '\0';
+	return out;
+}
