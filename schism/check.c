@@ -607,7 +607,7 @@ static int open_image(struct scenario *s, const struct vm *vm,
 	if (!path) {
 		diag_error(s->file, line, "%s '%s' of VM '%s' not found "
 			   "(searched: %s); build it or add -I <dir>", what,
-			   file, vm->name, *searched ? searched : file);
+			   file, vm->name, searched && *searched ? searched : file);
 		free(searched);
 		return -1;
 	}

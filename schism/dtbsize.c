@@ -30,7 +30,7 @@ static uint32_t be32(const uint8_t *p)
 /* "/phidias" or "/phidias/capabilities", unit addresses dropped so that
  * many nodes of one kind (cap@0, cap@1, ...) add up. */
 struct dt_part {
-	char path[96];
+	char path[112];
 	int level;		/* 1 or 2 */
 	uint64_t bytes;
 	unsigned nodes;		/* nodes below it */
@@ -125,7 +125,7 @@ char *dtb_explain_size(const char *path)
 			pos += (uint32_t)((nl + 4) & ~(size_t)3);
 			depth++;
 			if (depth == 2 || depth == 3) {
-				char p[96];
+				char p[112];
 
 				snprintf(names[depth - 1], sizeof(names[0]), "%.*s",
 					 (int)strcspn(name, "@"), name);
