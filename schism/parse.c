@@ -221,7 +221,13 @@ static char *suggest_name(struct parse_ctx *c, XML_ERR_ARG err, int attr,
 			return NULL;
 	}
 	collect_decls(decl, attr ? "attribute" : "element", &names, &n);
-	if (n) {
+	if (n && strstr(err->message, "Expected is one of")) {
+		/* libxml2 listed them already: only the suggestion is new */
+		const char *best = diag_closest(word, names, n);
+
+		if (best)
+			out = xasprintf(" (did you mean '%s'?)", best);
+	} else if (n) {
 		hint = diag_names_hint(word, names, n, attr ?
 				       "allowed attributes" : "allowed elements");
 		out = xasprintf("; %s", hint);
@@ -293,7 +299,7 @@ static void xml_error_handler(void *ctx, XML_ERR_ARG err)
 		free(w);
 	}
 	n = strlen(msg);
-	if (extra && n && msg[n - 1] == '.')
+	if (extra && extra[0] == ';' && n && msg[n - 1] == '.')
 		msg[n - 1] = '\0';
 	diag_error(err->file ? err->file : c->file, err->line, "%s%s", msg,
 		   extra ? extra : "");
