@@ -89,7 +89,7 @@ CPPCHECK_FLAGS := --quiet --error-exitcode=1 --inline-suppr \
 	-Iguests/baremetal/lib/include -I$(SCHISM_DIR)
 cppcheck:
 	cppcheck $(CPPCHECK_FLAGS) -D__aarch64__ \
-		core arch drivers emul guests/baremetal $(SCHISM_DIR) tests/schism
+		core arch drivers emul guests $(SCHISM_DIR) tests/schism
 
 # gcc's static analyzer over schism (a host program: -fanalyzer knows its
 # libc); any finding fails the build.
