@@ -66,7 +66,22 @@ static void record(const char *file, long line, const char *kind,
 		if (n > 0)
 			vsnprintf(body, (size_t)n + 1, fmt, ap);
 	}
-	text = xasprintf("%s%s", prefix, body);
+	{
+		/* one diagnostic, one line: a value with a line break in it
+		 * must not start a line that looks like something else */
+		char *raw = xasprintf("%s%s", prefix, body);
+		char *esc = xcalloc(1, strlen(raw) * 4 + 1), *w = esc;
+
+		for (const unsigned char *p = (const unsigned char *)raw; *p; p++)
+			if (*p == '\n')
+				w += sprintf(w, "\\n");
+			else if (*p < 0x20 || *p == 0x7f)
+				w += sprintf(w, "\\x%02x", *p);
+			else
+				*w++ = (char)*p;
+		text = esc;
+		free(raw);
+	}
 	free(prefix);
 	free(body);
 	if (nr_recs == cap_recs) {

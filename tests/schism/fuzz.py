@@ -11,8 +11,10 @@ raw byte damage - and runs schism (normally the ASan+UBSan build) on each.
 
 For every mutant:
   - schism exits 0 or 1, within the time limit, with no sanitizer report;
-  - rejected: every error line is "<mutant>:<line>: error: ..." with a line
-    inside the file, and nothing was written;
+  - every line it prints is "<mutant>:<line>: error|warning: ..." or its
+    "schism: ..." summary;
+  - rejected: every error line has a line inside the file, and nothing was
+    written;
   - accepted: dtc decompiles every VM's device tree, and the physical memory
     map (memmap.txt) has no two regions that overlap - so no two VMs, and no
     VM and the hypervisor, share memory.
@@ -197,6 +199,11 @@ def check_one(args, path, data, images, work):
     if r.returncode not in (0, 1) or "Sanitizer" in err or "runtime error" in err:
         return f"crash (exit {r.returncode})", err
     nlines = data.count(b"\n") + 1
+    # every line schism prints is a diagnostic of this file or its summary
+    line_re = re.compile(re.escape(str(path)) + r":\d+: (error|warning): |schism: ")
+    for l in err.splitlines():
+        if l and not line_re.match(l):
+            return "stray output line", err
     if r.returncode == 1:
         errs = [l for l in err.splitlines() if ": error: " in l]
         if not errs:

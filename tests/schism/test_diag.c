@@ -45,14 +45,16 @@ static void test_messages_come_sorted_by_file_then_line(void)
 	diag_error("b.xml", 3, "three");	/* said twice: printed once */
 	diag_error("b.xml", 3, "three again");
 	diag_error(NULL, 0, "general");
+	diag_error("b.xml", 4, "value '%s'", "a\nb.xml:1: error: fake\t");
 	flush_into(buf, sizeof(buf));
 	CHECK(!strcmp(buf, "schism: error: general\n"
 		      "b.xml:3: error: three\n"
 		      "b.xml:3: error: three again\n"
+		      "b.xml:4: error: value 'a\\nb.xml:1: error: fake\\x09'\n"
 		      "b.xml:5: warning: five\n"
 		      "b.xml:9: error: nine\n"
 		      "plat.xml:2: error: platform\n"), "got:\n%s", buf);
-	CHECK(diag_count() == 6, "errors counted: %u", diag_count());
+	CHECK(diag_count() == 7, "errors counted: %u", diag_count());
 	flush_into(buf, sizeof(buf));
 	CHECK(!*buf, "flushed twice: %s", buf);
 	diag_reset();

@@ -57,6 +57,7 @@ def fake(tmp_path, script):
     ("kill -SEGV $$\n", "crash"),
     ('echo "==1==ERROR: AddressSanitizer: heap" >&2; exit 1\n', "crash"),
     ("exit 1\n", "rejected without an error line"),
+    ('printf "$9:2: error: a\\nsecond line\\n" >&2; exit 1\n', "stray output line"),
     ('mkdir -p "$8/gen"; echo "$9:1: error: x" >&2; exit 1\n',
      "output written despite errors"),
     ('mkdir -p "$8/gen"; exit 0\n', "accepted without device trees"),
