@@ -39,7 +39,8 @@ static uint64_t le64(const uint8_t *p)
  */
 static void check_limits(struct scenario *s)
 {
-	if (s->nr_pcpus > PHIDIAS_MAX_PCPUS)
+	/* beyond the platform's count, check_cpus() says so already */
+	if (s->nr_pcpus > PHIDIAS_MAX_PCPUS && s->nr_pcpus <= s->plat.max_cpus)
 		diag_error(s->file, s->cpus_line, "the hypervisor would use %u "
 			   "physical CPUs, but Phidias supports at most %u (a "
 			   "GICv2 has 8 CPU interfaces); set <hypervisor "
@@ -64,7 +65,8 @@ static void check_cpus(struct scenario *s)
 		diag_error(s->file, s->cpus_line, "<hypervisor cpus=\"%u\">: "
 			   "platform '%s' has only %u CPU(s); use at most %u",
 			   s->nr_pcpus, s->plat.name, s->plat.max_cpus,
-			   s->plat.max_cpus);
+			   s->plat.max_cpus < PHIDIAS_MAX_PCPUS ?
+			   s->plat.max_cpus : PHIDIAS_MAX_PCPUS);
 	if (s->timeslice_us < SCHISM_MIN_TIMESLICE_US)
 		diag_error(s->file, s->timeslice_line, "timeslice of %lluus is "
 			   "too short; use at least 100us (e.g. timeslice=\"10ms\")",

@@ -182,6 +182,14 @@ def test_more_physical_cpus_than_the_gic_has_interfaces(schism, images, tmp_path
                         "--schema", str(ROOT / "config" / "scenario.xsd"),
                         "--check", str(scen)], capture_output=True, text=True)
     assert "would use 16 physical CPUs" in r.stderr, r.stderr
+    # beyond both: one message, with the lower bound
+    scen.write_text(scen.read_text().replace('<vm name="a">',
+                                             '<hypervisor cpus="20"/><vm name="a">'))
+    r = subprocess.run([str(schism), "-I", str(images), "--platforms", str(plats),
+                        "--schema", str(ROOT / "config" / "scenario.xsd"),
+                        "--check", str(scen)], capture_output=True, text=True)
+    assert "platform 'qemu-virt' has only 16 CPU(s); use at most 8" in r.stderr, r.stderr
+    assert "would use" not in r.stderr
 
 
 def test_integer_forms_are_read_as_the_schema_reads_them(schism, images, tmp_path):
