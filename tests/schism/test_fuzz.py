@@ -99,3 +99,22 @@ def test_memmap_of_a_real_scenario_parses(schism, images, tmp_path):
     assert fuzz.memmap_overlaps(out / "memmap.txt") == []
     rows = (out / "memmap.txt").read_text()
     assert "RAM of VM 'alpha'" in rows and "RAM of VM 'beta'" in rows
+
+
+def test_every_corpus_scenario_under_sanitizers(asan_schism, images, tmp_path):
+    """Every error path the bad corpus reaches, and every good scenario,
+    once under ASan+UBSan (with leak detection): no report, exit 0 or 1."""
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:exitcode=99",
+               UBSAN_OPTIONS="halt_on_error=1:exitcode=98")
+    paths = sorted((ROOT / "tests/schism/bad").glob("*.xml")) + \
+        sorted((ROOT / "tests/schism/good").glob("*.xml"))
+    for p in paths:
+        r = subprocess.run([str(asan_schism), "-I", str(images), "--platforms",
+                            str(ROOT / "config/platforms"), "--schema",
+                            str(ROOT / "config/scenario.xsd"), "--out",
+                            str(tmp_path / p.stem), str(p)],
+                           capture_output=True, text=True)
+        assert r.returncode in (0, 1), f"{p.name}: exit {r.returncode}\n{r.stderr}"
+        assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr, \
+            f"{p.name}:\n{r.stderr}"
+        assert (r.returncode == 1) == (p.parent.name == "bad"), p.name
