@@ -75,8 +75,15 @@ static char *default_config_dir(const char *argv0)
 		int ok = file_exists(xsd);
 
 		free(xsd);
-		if (ok)
+		if (ok) {
+			char *real = realpath(dir, NULL);
+
+			if (real) {
+				free(dir);
+				return real;	/* plain in messages */
+			}
 			return dir;
+		}
 		free(dir);
 	}
 	return NULL;

@@ -4,6 +4,7 @@
  * validate them against config/scenario.xsd and config/platform.xsd.
  * Every parser and validator message is reported as file:line.
  */
+#define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
@@ -465,6 +466,31 @@ static char *list_platforms(const char *dir)
 	return list;
 }
 
+/* The name in "a, b, c" closest to word (diag_closest()), or NULL. */
+static char *closest_in_list(const char *list, const char *word)
+{
+	char *copy = xstrdup(list), *save = NULL, *res = NULL;
+	const char **names = NULL;
+	unsigned n = 0;
+
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		const char **nn = realloc(names, (n + 1) * sizeof(*names));
+
+		if (!nn)
+			break;
+		names = nn;
+		names[n++] = t;
+	}
+	if (n) {
+		const char *best = diag_closest(word, names, n);
+
+		res = best ? xstrdup(best) : NULL;
+	}
+	free(names);
+	free(copy);
+	return res;
+}
+
 static char *sibling_path(const char *file, const char *name)
 {
 	const char *slash = strrchr(file, '/');
@@ -494,11 +520,15 @@ struct xml_docs *parse_scenario(const char *scenario_file,
 	d->platform_file = xasprintf("%s/%s.xml", platforms_dir, (char *)plat);
 	if (!file_exists(d->platform_file)) {
 		char *avail = list_platforms(platforms_dir);
+		char *best = closest_in_list(avail, (const char *)plat);
 
 		diag_error(scenario_file, xmlGetLineNo(root),
-			   "unknown platform '%s': there is no %s; use one of: %s",
-			   (char *)plat, d->platform_file,
+			   "unknown platform '%s': there is no %s; %s%s%suse one "
+			   "of: %s", (char *)plat, d->platform_file,
+			   best ? "did you mean '" : "", best ? best : "",
+			   best ? "'? " : "",
 			   *avail ? avail : "(no platforms found; check --platforms)");
+		free(best);
 		free(avail);
 		xmlFree(plat);
 		goto fail;
