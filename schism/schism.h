@@ -10,9 +10,11 @@
  *   pgtable.c  EL2 stage-1 and per-VM stage-2 translation tables
  *   emit.c     C, assembly, linker script, memory map, qemu.args
  *   dts.c      per-VM device trees (DTS) and the dtc step
+ *   dtbsize.c  what fills a device tree that overflows (for the message)
  *   output.c   temporary output directory, atomic rename into place
  *   pipeline.c the passes in order
- * Every pass reports errors through diag.c and never exits by itself.
+ * Every pass reports errors through diag.c and never exits by itself;
+ * diag.c collects them and prints them sorted by line.
  */
 #ifndef SCHISM_H
 #define SCHISM_H
