@@ -7,7 +7,8 @@ way XML is structured - attribute values (numbers at the edges: 0, -1, +2,
 " 1 ", 2^32, 2^64, wrapping sizes, hex where decimal is due), attribute
 and element names (typos, unknown ones), elements dropped, duplicated many
 times (vCPUs, caps, VMs), moved or renamed, DOCTYPEs and entities, plus
-raw byte damage - and runs schism (normally the ASan+UBSan build) on each.
+raw byte damage; one mutant in ten damages the platform files instead -
+and runs schism (normally the ASan+UBSan build) on each.
 
 For every mutant:
   - schism exits 0 or 1, within the time limit, with no sanitizer report;
@@ -179,7 +180,9 @@ def memmap_overlaps(memmap):
     return bad
 
 
-def check_one(args, path, data, images, work):
+def check_one(args, path, data, images, work, platforms=None):
+    """Runs schism on one mutant; platforms: a folder with a mutated
+    platform file (its errors may name it, with or without a line)."""
     out = work / "out"
     if out.exists():
         shutil.rmtree(out)
@@ -188,7 +191,7 @@ def check_one(args, path, data, images, work):
                ASAN_OPTIONS="abort_on_error=0:exitcode=99:detect_leaks=1",
                UBSAN_OPTIONS="halt_on_error=1:exitcode=98:print_stacktrace=1")
     cmd = [str(args.schism), "-I", str(images), "--platforms",
-           str(ROOT / "config" / "platforms"), "--schema",
+           str(platforms or ROOT / "config" / "platforms"), "--schema",
            str(ROOT / "config" / "scenario.xsd"), "--out", str(out), str(path)]
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, env=env,
@@ -200,7 +203,10 @@ def check_one(args, path, data, images, work):
         return f"crash (exit {r.returncode})", err
     nlines = data.count(b"\n") + 1
     # every line schism prints is a diagnostic of this file or its summary
-    line_re = re.compile(re.escape(str(path)) + r":\d+: (error|warning): |schism: ")
+    plat_re = (re.escape(str(platforms)) + r"/[^:]*\.xml(:\d+)?: (error|warning): |"
+               if platforms else "")
+    line_re = re.compile(plat_re + re.escape(str(path)) +
+                         r":\d+: (error|warning): |schism: ")
     for l in err.splitlines():
         if l and not line_re.match(l):
             return "stray output line", err
@@ -209,6 +215,8 @@ def check_one(args, path, data, images, work):
         if not errs:
             return "rejected without an error line", err
         for l in errs:
+            if platforms and l.startswith(str(platforms) + "/"):
+                continue        # checked by line_re above
             m = re.match(re.escape(str(path)) + r":(\d+): error: ", l)
             if not m or not 1 <= int(m.group(1)) <= nlines + 1:
                 return "error without file:line", err
@@ -259,7 +267,15 @@ def main():
         while time.monotonic() < end and (not args.max or n < args.max):
             src = rng.randrange(len(corpus))
             data = mutate(rng, corpus[src])
-            verdict, detail = check_one(args, path, data, images, tmp)
+            plats = None
+            if rng.random() < 0.1:      # the platform file instead
+                data = corpus[src].encode()
+                plats = tmp / "platforms"
+                shutil.rmtree(plats, ignore_errors=True)
+                shutil.copytree(ROOT / "config" / "platforms", plats)
+                for pf in plats.glob("*.xml"):
+                    pf.write_bytes(mutate(rng, pf.read_text()))
+            verdict, detail = check_one(args, path, data, images, tmp, plats)
             n += 1
             counts[verdict] = counts.get(verdict, 0) + 1
             if verdict not in ("accepted", "rejected"):
