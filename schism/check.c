@@ -33,13 +33,40 @@ static uint64_t le64(const uint8_t *p)
 	return v;
 }
 
+/*
+ * Architectural limits (core/include/phidias/config.h says why each is
+ * what it is): physical CPUs and VMs. vCPUs per VM: check_vm().
+ */
+static void check_limits(struct scenario *s)
+{
+	/* beyond the platform's count, check_cpus() says so already */
+	if (s->nr_pcpus > PHIDIAS_MAX_PCPUS && s->nr_pcpus <= s->plat.max_cpus)
+		diag_error(s->file, s->cpus_line, "the hypervisor would use %u "
+			   "physical CPUs, but Phidias supports at most %u (a "
+			   "GICv2 has 8 CPU interfaces); set <hypervisor "
+			   "cpus=\"%u\"> or fewer", s->nr_pcpus,
+			   PHIDIAS_MAX_PCPUS, PHIDIAS_MAX_PCPUS);
+	if (!s->nr_pcpus)
+		diag_error(s->file, s->cpus_line, "the hypervisor needs at "
+			   "least one physical CPU");
+	if (s->nr_vms > PHIDIAS_MAX_VMS)
+		diag_error(s->file, s->vms[PHIDIAS_MAX_VMS].line, "VM '%s' is "
+			   "VM number %u, but a scenario may have at most %u "
+			   "VMs (8-bit VMIDs, VMID 0 is never used); remove %u "
+			   "VM(s)", s->vms[PHIDIAS_MAX_VMS].name,
+			   PHIDIAS_MAX_VMS + 1, PHIDIAS_MAX_VMS,
+			   s->nr_vms - PHIDIAS_MAX_VMS);
+}
+
 static void check_cpus(struct scenario *s)
 {
+	check_limits(s);
 	if (s->nr_pcpus > s->plat.max_cpus)
 		diag_error(s->file, s->cpus_line, "<hypervisor cpus=\"%u\">: "
 			   "platform '%s' has only %u CPU(s); use at most %u",
 			   s->nr_pcpus, s->plat.name, s->plat.max_cpus,
-			   s->plat.max_cpus);
+			   s->plat.max_cpus < PHIDIAS_MAX_PCPUS ?
+			   s->plat.max_cpus : PHIDIAS_MAX_PCPUS);
 	if (s->timeslice_us < SCHISM_MIN_TIMESLICE_US)
 		diag_error(s->file, s->timeslice_line, "timeslice of %lluus is "
 			   "too short; use at least 100us (e.g. timeslice=\"10ms\")",
@@ -47,6 +74,41 @@ static void check_cpus(struct scenario *s)
 	if (s->timeslice_us > 0xffffffffull)
 		diag_error(s->file, s->timeslice_line, "timeslice is too long; "
 			   "use at most 4294s");
+}
+
+/* The top of a VM's RAM in its guest-physical space. */
+#define GUEST_RAM_MAX ((1ull << PHIDIAS_PT_VA_BITS) - PHIDIAS_GUEST_RAM)
+
+/*
+ * A size that cannot be placed at all (larger than the platform's RAM or
+ * than the guest-physical space above 0x40000000) is a size problem on
+ * the <memory> line, not something to find out later from addresses
+ * that wrapped around.
+ */
+static void check_mem_size(struct scenario *s, const struct vm *vm)
+{
+	char b1[32], b2[32];
+
+	if (vm->mem_size > s->plat.ram_size)
+		diag_error(s->file, vm->mem_line, "memory size of VM '%s' "
+			   "(%s) is larger than all the RAM of platform '%s' "
+			   "(%s); give it less", vm->name,
+			   fmt_size(vm->mem_size, b1, sizeof(b1)), s->plat.name,
+			   fmt_size(s->plat.ram_size, b2, sizeof(b2)));
+	else if (vm->mem_size > GUEST_RAM_MAX)
+		diag_error(s->file, vm->mem_line, "memory size of VM '%s' "
+			   "(%s) does not fit in its guest-physical space (RAM "
+			   "from 0x%llx up to 512 GiB)", vm->name,
+			   fmt_size(vm->mem_size, b1, sizeof(b1)),
+			   (unsigned long long)PHIDIAS_GUEST_RAM);
+}
+
+/* RAM whose size passed check_vm(): its addresses can be computed. */
+static int vm_mem_ok(const struct scenario *s, const struct vm *vm)
+{
+	return vm->mem_line && is_aligned(vm->mem_size, SZ_4K) &&
+	       vm->mem_size >= SCHISM_MIN_VM_RAM &&
+	       vm->mem_size <= s->plat.ram_size && vm->mem_size <= GUEST_RAM_MAX;
 }
 
 static void check_vm(struct scenario *s, struct vm *vm)
@@ -59,9 +121,12 @@ static void check_vm(struct scenario *s, struct vm *vm)
 	if (!vm->nr_vcpus)
 		diag_error(s->file, vm->line, "VM '%s' has no vCPU; add "
 			   "<vcpu pcpu=\"0\"/>", vm->name);
-	if (vm->nr_vcpus > 256)
-		diag_error(s->file, vm->line, "VM '%s' has %u vCPUs; at most "
-			   "256 are supported", vm->name, vm->nr_vcpus);
+	if (vm->nr_vcpus > PHIDIAS_MAX_VCPUS_PER_VM)
+		diag_error(s->file, vm->vcpus[PHIDIAS_MAX_VCPUS_PER_VM].line,
+			   "VM '%s' has %u vCPUs, but a VM may have at most %u "
+			   "(its virtual GICv2 has 8 CPU interfaces); remove "
+			   "this and the following <vcpu>", vm->name,
+			   vm->nr_vcpus, PHIDIAS_MAX_VCPUS_PER_VM);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i].pcpu >= s->nr_pcpus)
 			diag_error(s->file, vm->vcpus[i].line, "vCPU %u of VM "
@@ -83,6 +148,7 @@ static void check_vm(struct scenario *s, struct vm *vm)
 				   "'%s' (%s) is too small; a VM needs at least "
 				   "128K (image plus its 64 KiB device tree)",
 				   vm->name, fmt_size(vm->mem_size, buf, sizeof(buf)));
+		check_mem_size(s, vm);
 		if (vm->mem_fixed && !is_aligned(vm->mem_base, SZ_4K))
 			diag_error(s->file, vm->mem_line, "memory base 0x%llx "
 				   "of VM '%s' is not 4 KiB aligned; use a "
@@ -91,6 +157,41 @@ static void check_vm(struct scenario *s, struct vm *vm)
 				   (unsigned long long)vm->mem_base, vm->name);
 	}
 
+}
+
+/* "did you mean ...? the VMs are: ..." for an unknown VM name. */
+static char *vm_names_hint(const struct scenario *s, const char *name)
+{
+	const char **names = xcalloc(s->nr_vms, sizeof(*names));
+	char *hint;
+
+	for (unsigned i = 0; i < s->nr_vms; i++)
+		names[i] = s->vms[i].name;
+	hint = diag_names_hint(name, names, s->nr_vms, "the VMs are");
+	free(names);
+	return hint;
+}
+
+/*
+ * XSD whiteSpace="collapse" (xs:token): the schema compared the value
+ * with leading, trailing and repeated blanks removed, so schism must too.
+ */
+static void collapse_ws(char *v)
+{
+	char *w = v;
+	int blank = 0;
+
+	for (const char *r = v; *r; r++) {
+		if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
+			blank = w != v;
+			continue;
+		}
+		if (blank)
+			*w++ = ' ';
+		blank = 0;
+		*w++ = *r;
+	}
+	*w = '\0';
 }
 
 static unsigned find_vm(const struct scenario *s, const char *name)
@@ -134,9 +235,21 @@ static void check_devices(struct scenario *s, struct vm *vm)
 				free(list);
 				list = l;
 			}
-			diag_error(s->file, d->line, "VM '%s' is given unknown "
-				   "device '%s'; platform '%s' has: %s", vm->name,
-				   d->ref, p->name, *list ? list : "(no devices)");
+			{
+				const char **names = xcalloc(p->nr_devs, sizeof(*names));
+				const char *best;
+
+				for (j = 0; j < p->nr_devs; j++)
+					names[j] = p->devs[j].name;
+				best = diag_closest(d->ref, names, p->nr_devs);
+				diag_error(s->file, d->line, "VM '%s' is given "
+					   "unknown device '%s'; platform '%s' "
+					   "has: %s%s%s%s", vm->name, d->ref,
+					   p->name, *list ? list : "(no devices)",
+					   best ? " (did you mean '" : "",
+					   best ? best : "", best ? "'?)" : "");
+				free(names);
+			}
 			free(list);
 			continue;
 		}
@@ -212,6 +325,11 @@ static void check_shmems(struct scenario *s)
 			diag_error(s->file, m->line, "size of shared region "
 				   "'%s' (%s) is not a positive multiple of 4 "
 				   "KiB", m->name, fmt_size(m->size, buf, sizeof(buf)));
+		else if (m->size > s->plat.ram_size)
+			diag_error(s->file, m->line, "size of shared region "
+				   "'%s' (%s) is larger than all the RAM of "
+				   "platform '%s'", m->name,
+				   fmt_size(m->size, buf, sizeof(buf)), s->plat.name);
 		if (m->fixed && !is_aligned(m->base, SZ_4K))
 			diag_error(s->file, m->line, "base 0x%llx of shared "
 				   "region '%s' is not 4 KiB aligned",
@@ -229,10 +347,19 @@ static void check_vm_shmems(struct scenario *s, struct vm *vm)
 			if (!strcmp(s->shmems[k].name, m->ref))
 				break;
 		if (k == s->nr_shmems) {
+			const char **names = xcalloc(s->nr_shmems, sizeof(*names));
+			char *hint;
+
+			for (unsigned j = 0; j < s->nr_shmems; j++)
+				names[j] = s->shmems[j].name;
+			hint = diag_names_hint(m->ref, names, s->nr_shmems,
+					       "the shared regions are");
 			diag_error(s->file, m->line, "VM '%s' maps unknown "
 				   "shared region '%s'; declare it with <shmem "
-				   "name=\"%s\" size=\"...\"/> at the top level",
-				   vm->name, m->ref, m->ref);
+				   "name=\"%s\" size=\"...\"/> at the top level "
+				   "(%s)", vm->name, m->ref, m->ref, hint);
+			free(hint);
+			free(names);
 			continue;
 		}
 		for (unsigned j = 0; j < i; j++)
@@ -264,6 +391,7 @@ static void check_caps(struct scenario *s, struct vm *vm)
 		const struct vm *tv;
 		unsigned t;
 
+		collapse_ws(cap->type);
 		if (strcmp(cap->type, "ipc")) {
 			diag_error(s->file, cap->line, "capability type '%s' is "
 				   "not supported; the only type is \"ipc\" (a "
@@ -272,10 +400,13 @@ static void check_caps(struct scenario *s, struct vm *vm)
 		}
 		t = find_vm(s, cap->target);
 		if (t == s->nr_vms) {
+			char *hint = vm_names_hint(s, cap->target);
+
 			diag_error(s->file, cap->line, "capability of VM '%s' "
 				   "targets unknown VM '%s'; target_xref must "
-				   "name a VM of this scenario", vm->name,
-				   cap->target);
+				   "name a VM of this scenario: %s", vm->name,
+				   cap->target, hint);
+			free(hint);
 			continue;
 		}
 		cap->target_vm = t;
@@ -382,16 +513,45 @@ static void check_ipa_map(struct scenario *s, const struct vm *vm)
 	free(r);
 }
 
-/* Looks for file in the -I directories, then the scenario's directory. */
+/*
+ * Images resolve only inside the search folders: a relative path without
+ * ".." components, so that a scenario cannot embed any file the builder
+ * can read (/etc/..., ../../secret) into the image it hands to guests.
+ */
+static int image_path_allowed(const char *file)
+{
+	const char *p = file;
+
+	if (file[0] == '/')
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 0;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Looks for file in the -I directories, then the scenario's directory;
+ * *dir_found gets the first match that is a directory, if any. */
 static char *find_image(struct scenario *s, const char *file,
-			char *const *inc, unsigned nr_inc, char **searched)
+			char *const *inc, unsigned nr_inc, char **searched,
+			char **dir_found)
 {
 	char *list = xstrdup("");
 
-	if (file[0] == '/') {
-		*searched = list;
-		return file_exists(file) ? xstrdup(file) : NULL;
-	}
+	*dir_found = NULL;
 	for (unsigned i = 0; i <= nr_inc; i++) {
 		const char *dir = i < nr_inc ? inc[i] : s->dir;
 		char *p = xasprintf("%s/%s", dir, file);
@@ -399,10 +559,15 @@ static char *find_image(struct scenario *s, const char *file,
 
 		if (file_exists(p)) {
 			free(list);
+			free(*dir_found);
+			*dir_found = NULL;
 			*searched = NULL;
 			return p;
 		}
-		free(p);
+		if (!*dir_found && is_dir(p))
+			*dir_found = p;
+		else
+			free(p);
 		l = xasprintf("%s%s%s", list, *list ? ", " : "", dir);
 		free(list);
 		list = l;
@@ -420,15 +585,31 @@ static int open_image(struct scenario *s, const struct vm *vm,
 		      char *const *inc, unsigned nr_inc, char **abs_out,
 		      uint64_t *size, uint8_t hdr[64], size_t *nhdr)
 {
-	char *searched = NULL, *path, *abs;
+	char *searched = NULL, *path, *abs, *dir_found;
 	struct stat st;
 	FILE *fp;
 
-	path = find_image(s, file, inc, nr_inc, &searched);
+	if (!image_path_allowed(file)) {
+		diag_error(s->file, line, "%s '%s' of VM '%s': image paths are "
+			   "relative to the search folders (-I and the "
+			   "scenario's folder) and may not be absolute or "
+			   "contain '..'; put the file in a search folder or add "
+			   "its folder with -I", what, file, vm->name);
+		return -1;
+	}
+	path = find_image(s, file, inc, nr_inc, &searched, &dir_found);
+	if (!path && dir_found) {
+		diag_error(s->file, line, "%s '%s' of VM '%s' is a directory "
+			   "(%s), not a file; name the image file in it", what,
+			   file, vm->name, dir_found);
+		free(dir_found);
+		free(searched);
+		return -1;
+	}
 	if (!path) {
 		diag_error(s->file, line, "%s '%s' of VM '%s' not found "
 			   "(searched: %s); build it or add -I <dir>", what,
-			   file, vm->name, *searched ? searched : file);
+			   file, vm->name, searched && *searched ? searched : file);
 		free(searched);
 		return -1;
 	}
@@ -447,10 +628,12 @@ static int open_image(struct scenario *s, const struct vm *vm,
 	free(path);
 	*nhdr = fread(hdr, 1, 64, fp);
 	fclose(fp);
-	if (strpbrk(abs, "\"\\\n"))
+	/* it is written into C strings and .incbin "...": "??/" is a
+	 * trigraph for a backslash in -std=c11 */
+	if (strpbrk(abs, "\"\\\n") || strstr(abs, "??"))
 		diag_error(s->file, line, "the path of %s '%s' contains a "
-			   "quote, backslash or newline; move it to a plain "
-			   "directory", what, abs);
+			   "quote, backslash, newline or '?\?'; move it to a "
+			   "plain directory", what, abs);
 	*abs_out = abs;
 	*size = (uint64_t)st.st_size;
 	if (!*size) {
@@ -470,8 +653,7 @@ static void check_initrd(struct scenario *s, struct vm *vm, char *const *inc,
 	if (open_image(s, vm, "initrd", vm->initrd_file, vm->initrd_line, inc,
 		       nr_inc, &vm->initrd_path, &vm->initrd_size, hdr, &n))
 		return;
-	if (!vm->mem_line || !is_aligned(vm->mem_size, SZ_4K) ||
-	    vm->mem_size < SCHISM_MIN_VM_RAM)
+	if (!vm_mem_ok(s, vm))
 		return;
 	vm->initrd_ipa = layout_initrd_ipa(vm->mem_size, vm->initrd_size);
 	if (!vm->initrd_ipa) {
@@ -504,8 +686,7 @@ static void check_image(struct scenario *s, struct vm *vm, char *const *inc,
 		if (le64(hdr + ARM64_HDR_IMAGE_SIZE) > vm->kernel_span)
 			vm->kernel_span = le64(hdr + ARM64_HDR_IMAGE_SIZE);
 	}
-	if (!vm->mem_line || !is_aligned(vm->mem_size, SZ_4K) ||
-	    vm->mem_size < SCHISM_MIN_VM_RAM)
+	if (!vm_mem_ok(s, vm))
 		return;		/* RAM already reported; nothing to compare */
 
 	if (!vm->has_load)
@@ -575,7 +756,7 @@ int check_scenario(struct scenario *s, char *const *incdirs, unsigned nr_inc)
 	check_irq_owners(s);
 	for (unsigned i = 0; i < s->nr_vms; i++) {
 		check_caps(s, &s->vms[i]);
-		if (s->vms[i].mem_line)
+		if (s->vms[i].mem_line && s->vms[i].mem_size <= GUEST_RAM_MAX)
 			check_ipa_map(s, &s->vms[i]);
 	}
 	/* A warning only: a region may be kept for a VM added later. */
@@ -592,4 +773,29 @@ int check_scenario(struct scenario *s, char *const *incdirs, unsigned nr_inc)
 			check_image(s, &s->vms[i], incdirs, nr_inc);
 	}
 	return diag_count() == before ? 0 : -1;
+}
+
+int check_layout_inputs(const struct scenario *s)
+{
+	if (!s->nr_pcpus || s->nr_pcpus > s->plat.max_cpus ||
+	    s->nr_pcpus > PHIDIAS_MAX_PCPUS || s->nr_vms > PHIDIAS_MAX_VMS)
+		return 0;
+	for (unsigned i = 0; i < s->nr_vms; i++) {
+		const struct vm *vm = &s->vms[i];
+
+		if (!vm_mem_ok(s, vm) ||
+		    (vm->mem_fixed && !is_aligned(vm->mem_base, SZ_4K)) ||
+		    (vm->kernel_file && !vm->kernel_path) ||
+		    (vm->initrd_file && !vm->initrd_path))
+			return 0;
+	}
+	for (unsigned i = 0; i < s->nr_shmems; i++) {
+		const struct shmem *m = &s->shmems[i];
+
+		if (!m->size || !is_aligned(m->size, SZ_4K) ||
+		    m->size > s->plat.ram_size ||
+		    (m->fixed && !is_aligned(m->base, SZ_4K)))
+			return 0;
+	}
+	return 1;
 }

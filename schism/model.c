@@ -44,7 +44,7 @@ static char *prop(xmlNodePtr n, const char *name)
 static uint64_t num_prop(const char *file, xmlNodePtr n, const char *name,
 			 uint64_t dflt, int *present)
 {
-	char *v = prop(n, name);
+	char *v = n ? prop(n, name) : NULL;
 	uint64_t x = dflt;
 
 	if (present)
@@ -62,8 +62,9 @@ static unsigned small_num(const char *file, xmlNodePtr n, const char *name,
 			  uint64_t v)
 {
 	if (v > 0xffffffffull) {
-		diag_error(file, xmlGetLineNo(n), "<%s %s>: %llu is too large",
-			   (const char *)n->name, name, (unsigned long long)v);
+		diag_error(file, n ? xmlGetLineNo(n) : 0, "<%s %s>: %llu is too "
+			   "large", n ? (const char *)n->name : "?", name,
+			   (unsigned long long)v);
 		return 0xffffffffu;
 	}
 	return (unsigned)v;

@@ -10,9 +10,11 @@
  *   pgtable.c  EL2 stage-1 and per-VM stage-2 translation tables
  *   emit.c     C, assembly, linker script, memory map, qemu.args
  *   dts.c      per-VM device trees (DTS) and the dtc step
+ *   dtbsize.c  what fills a device tree that overflows (for the message)
  *   output.c   temporary output directory, atomic rename into place
  *   pipeline.c the passes in order
- * Every pass reports errors through diag.c and never exits by itself.
+ * Every pass reports errors through diag.c and never exits by itself;
+ * diag.c collects them and prints them sorted by line.
  */
 #ifndef SCHISM_H
 #define SCHISM_H
@@ -55,6 +57,16 @@ unsigned diag_count(void);
 void diag_reset(void);
 /* Tests can silence stderr output; errors are still counted. */
 void diag_set_quiet(int quiet);
+/* Prints what was collected, sorted by file (in the order first named),
+ * then line; runs at exit too. diag_reset() flushes first. */
+void diag_flush(void);
+/* The name in names[0..n) closest to word (a typo away), or NULL. */
+const char *diag_closest(const char *word, const char *const *names,
+			 unsigned n);
+/* "did you mean 'x'? <what>: 'a', 'b'" (or without the question when no
+ * name is close): the tail of an unknown-name message; free() it. */
+char *diag_names_hint(const char *word, const char *const *names, unsigned n,
+		      const char *what);
 
 /* ---- small helpers (util.c) ---- */
 void *xcalloc(size_t n, size_t size);
@@ -71,6 +83,9 @@ uint8_t *read_file(const char *path, size_t *len);
 int file_exists(const char *path);
 uint64_t align_up(uint64_t v, uint64_t a);
 int is_aligned(uint64_t v, uint64_t a);
+/* s with every byte that could end or extend a C, assembly or DTS
+ * comment (newlines, '*', '\\', '?', non-ASCII) written as \xNN; free(). */
+char *comment_safe(const char *s);
 /* Human-readable size: "16 MiB", "64 KiB", "0x1234 bytes". */
 const char *fmt_size(uint64_t size, char *buf, size_t len);
 
@@ -246,6 +261,10 @@ int model_build(struct xml_docs *d, struct scenario *s);
 /* check.c: semantic checks; finds images in the search path (the scenario's
  * directory last), applies kernel load/entry defaults. 0 if all is well. */
 int check_scenario(struct scenario *s, char *const *incdirs, unsigned nr_inc);
+/* 1 if every value layout_memory() works on passed its checks (sizes,
+ * bases, CPU count, images found), so that after other errors the layout
+ * can still run and report its own. */
+int check_layout_inputs(const struct scenario *s);
 
 /* layout.c: places the hypervisor, per-CPU areas, blobs and VM RAM. */
 int layout_memory(struct scenario *s);
@@ -304,6 +323,10 @@ int dts_write(const struct scenario *s, const struct vm *vm, FILE *f);
 int dts_compile(const struct scenario *s, const struct vm *vm,
 		const char *dts, const char *dtb);
 
+/* dtbsize.c: "it needs 92 KiB; most of it is /phidias (...), mostly
+ * /phidias/capabilities (...)" for a DTB; NULL if it cannot be read. */
+char *dtb_explain_size(const char *dtb_path);
+
 /* output.c */
 struct output {
 	char *out;		/* final directory, as given */
@@ -311,6 +334,7 @@ struct output {
 	char *tmp;		/* temporary sibling directory */
 	char *tmp_gen;		/* tmp/gen */
 	char *final_gen;	/* out_abs/gen */
+	char *parent_abs;	/* out_abs's parent, made by output_commit() */
 };
 int output_begin(struct output *o, const char *out_dir);
 int output_commit(struct output *o);
@@ -330,5 +354,8 @@ struct schism_opts {
  * model (and tables) are handed to the caller, who frees them. */
 int schism_run(const struct schism_opts *o, struct scenario **model,
 	       struct scenario_tables **tables);
+/* --check: every pass including the device-tree compiler, into a private
+ * temporary directory that is removed; o->out is ignored. 0 if valid. */
+int schism_check(const struct schism_opts *o);
 
 #endif

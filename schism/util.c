@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Small host helpers: allocation, number syntax, hashing, files. */
+#define _XOPEN_SOURCE 700
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -81,11 +82,53 @@ static int parse_u64(const char *s, uint64_t *out, const char **end)
 	return 0;
 }
 
+static int xml_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * The lexical forms of xs:integer types that the schema accepts beside
+ * plain digits: surrounding blanks (whiteSpace="collapse"), a '+' sign,
+ * and "-0". Returns the value, or -1 if s is not such a form.
+ */
+static int parse_xs_integer(const char *s, uint64_t *out)
+{
+	const char *p = s, *end;
+	size_t n = strlen(s);
+	char *copy;
+	int neg = 0, rc;
+
+	while (xml_blank(*p))
+		p++;
+	while (n && xml_blank(s[n - 1]))
+		n--;
+	if (p >= s + n)
+		return -1;
+	if (*p == '+' || *p == '-') {
+		neg = *p == '-';
+		p++;
+	}
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	copy = xasprintf("%.*s", (int)(s + n - p), p);
+	rc = parse_u64(copy, out, &end);
+	/* decimal only: "0x2" is not an xs:integer */
+	if (!rc && (*end || strchr(copy, 'x') || strchr(copy, 'X') ||
+		    (neg && *out)))
+		rc = -1;
+	free(copy);
+	return rc;
+}
+
 int parse_size(const char *s, uint64_t *out)
 {
 	const char *end;
 	uint64_t v, mul = 1;
 
+	if (s && (xml_blank(*s) || *s == '+' || *s == '-' ||
+		  (*s && xml_blank(s[strlen(s) - 1]))))
+		return parse_xs_integer(s, out);
 	if (!s || parse_u64(s, &v, &end))
 		return -1;
 	switch (*end) {
@@ -152,6 +195,15 @@ uint8_t *read_file(const char *path, size_t *len)
 
 	if (!f)
 		return NULL;
+	{
+		struct stat st;
+
+		if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+			fclose(f);
+			errno = EISDIR;
+			return NULL;
+		}
+	}
 	for (;;) {
 		size_t got;
 
@@ -213,4 +265,26 @@ const char *fmt_size(uint64_t size, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%llu bytes", (unsigned long long)size);
 	return buf;
+}
+
+char *comment_safe(const char *s)
+{
+	size_t n = 0;
+	char *out, *w;
+
+	for (const char *p = s; *p; p++)
+		n += 4;
+	out = w = xcalloc(1, n + 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		/* '*' could open or close a C comment, '\\' continue a
+		 * line comment, '?' start a trigraph; control characters
+		 * end the line */
+		if (*p < 0x20 || *p >= 0x7f || *p == '*' || *p == '\\' ||
+		    *p == '?')
+			w += sprintf(w, "\\x%02x", *p);
+		else
+			*w++ = (char)*p;
+	}
+	*w = '\0';
+	return out;
 }

@@ -13,6 +13,7 @@ aarch64-linux-gnu-objcopy:binutils-aarch64-linux-gnu
 qemu-system-aarch64:qemu-system-arm
 xml2-config:libxml2-dev
 dtc:device-tree-compiler
+cppcheck:cppcheck
 gcc:gcc
 make:make
 /usr/lib/python3/dist-packages/pytest/__init__.py:python3-pytest

@@ -97,10 +97,13 @@ def test_bad_scenario_is_rejected(schism, images, tmp_path, path):
     errs = [l for l in r.stderr.splitlines() if ": error: " in l
             and not l.startswith("schism:")]
     assert errs, r.stderr
+    seen = []
     for l in errs:
         m = re.match(re.escape(str(rel)) + r":(\d+): error: ", l)
         assert m, f"not file:line: {l}"
         assert 1 <= int(m.group(1)) <= nlines + 1  # EOF errors: last line + 1
+        seen.append(int(m.group(1)))
+    assert seen == sorted(seen), f"errors not in line order:\n{r.stderr}"
     assert not out.exists(), "output written despite errors"
     assert not any(out.parent.iterdir()) if out.parent.exists() else True
 

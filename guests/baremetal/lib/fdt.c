@@ -75,11 +75,12 @@ int bm_fdt_init(struct bm_fdt *fdt, const void *blob)
 static int bm_fdt_next_token(const struct bm_fdt *fdt, uint32_t off,
 			     uint32_t *next)
 {
-	const uint8_t *s = fdt->blob + fdt->struct_off;
+	const uint8_t *s;
 	uint32_t end = fdt->struct_size, tag, len;
 
 	if (!fdt->blob || (off & 3u) || off > end || end - off < 4)
 		return -BM_EINVAL;
+	s = fdt->blob + fdt->struct_off;
 	tag = bm_fdt_be32(s + off);
 	off += 4;
 	switch (tag) {
