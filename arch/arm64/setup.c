@@ -61,9 +61,3 @@ void arch_cpu_setup(struct pcpu *p)
 	__asm__ volatile("tlbi alle1\n dsb ish" ::: "memory");
 	isb();
 }
-
-uint64_t arch_cpu_mpidr(uint32_t cpu)
-{
-	/* QEMU virt numbers CPUs linearly in Aff0, eight per cluster. */
-	return (cpu % 8) | ((uint64_t)(cpu / 8) << 8);
-}

@@ -14,7 +14,5 @@ extern char secondary_entry[];
 void arch_mmu_enable(void);
 /* Trap configuration, stage 2 and timers of this CPU. */
 void arch_cpu_setup(struct pcpu *p);
-/* MPIDR of physical CPU n. */
-uint64_t arch_cpu_mpidr(uint32_t cpu);
 
 #endif
