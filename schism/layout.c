@@ -134,7 +134,7 @@ static void place_hypervisor(struct scenario *s, struct region *r, unsigned *n)
 
 	if (s->hyp_base < p->ram_base + SCHISM_RAM_RESERVED ||
 	    !layout_in_ram(p, s->hyp_base, s->hyp_size, &rsv))
-		diag_error(s->plat.file, 0, "hypervisor load address 0x%llx "
+		diag_error(s->plat.file, p->hyp_line, "hypervisor load address 0x%llx "
 			   "with an image of %s must lie in one RAM bank, above "
 			   "the first 2 MiB of RAM%s%s%s", (unsigned long long)s->hyp_base,
 			   fmt_size(s->hyp_size, buf, sizeof(buf)),

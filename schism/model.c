@@ -283,6 +283,7 @@ static void build_platform(struct xml_docs *d, struct platform *p)
 	build_cpus(f, child(r, "cpus"), p);
 	build_memory(f, r, p);
 	n = child(r, "hypervisor");
+	p->hyp_line = xmlGetLineNo(n);
 	p->hyp_load = num_prop(f, n, "load", 0, NULL);
 	if (!is_aligned(p->hyp_load, SZ_2M))
 		diag_error(f, xmlGetLineNo(n), "hypervisor load address 0x%llx "

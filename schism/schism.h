@@ -113,6 +113,7 @@ struct platform {
 	unsigned nr_reserved;
 	uint64_t ram_base, ram_size;
 	uint64_t hyp_load;
+	long hyp_line;		/* of <hypervisor load> */
 	uint64_t uart_base;
 	unsigned uart_irq;
 	unsigned uart_clock, uart_baud;	/* Hz, bit/s; clock 0 if not given */
