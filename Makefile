@@ -3,6 +3,7 @@
 # Phidias: the one entry point.
 #   make [SCENARIO=s]       build build/<s>/phidias.bin (and .elf)
 #   make run [SCENARIO=s]   build it and boot it under QEMU
+#   make run-uboot [SCENARIO=s]  the same through U-Boot's booti (u-boot-qemu)
 #   make test               host unit tests + system tests (boots QEMU)
 #   make bench              benchmark figures (QEMU -icount), no pass/fail
 #   make deps               install what is missing (Debian packages)
@@ -28,7 +29,7 @@ export PHIDIAS_DEPS_CHECKED := 1
 endif
 endif
 
-.PHONY: all run test bench deps clean help scenarios
+.PHONY: all run run-uboot test bench deps clean help scenarios
 all: $(BUILD)/$(SCENARIO)/phidias.bin
 
 include schism/schism.mk
@@ -108,6 +109,23 @@ run: $(BUILD)/$(SCENARIO)/phidias.bin
 	@echo "Booting '$(SCENARIO)'. Console focus: Ctrl-\\ then 1-9 or n. Quit QEMU: Ctrl-A x."
 	qemu-system-aarch64 $$(cat $(BUILD)/$(SCENARIO)/gen/qemu.args) -nographic \
 		-kernel $(BUILD)/$(SCENARIO)/phidias.bin
+
+# The bootloader path of a board, on QEMU: Debian's U-Boot for QEMU starts
+# at EL2 and its distro boot finds extlinux.conf on a boot disk (an ext2
+# partition holding phidias.bin, as on a board's boot partition), loads the
+# image to $$kernel_addr_r and runs booti (docs/hikey.md, "U-Boot on QEMU").
+UBOOT_QEMU := /usr/lib/u-boot/qemu_arm64/u-boot.bin
+$(BUILD)/%/uboot-disk.img: $(BUILD)/%/phidias.bin scripts/mkbootdisk.py
+	$(Q)echo "  DISK    $@"
+	$(Q)$(PYTHON) scripts/mkbootdisk.py $< $@
+run-uboot: $(BUILD)/$(SCENARIO)/uboot-disk.img
+	@if [ ! -s $(BUILD)/$(SCENARIO)/gen/qemu.args ]; then \
+		echo "scenario '$(SCENARIO)' is for a platform QEMU does not model; see docs/hikey.md" >&2; \
+		exit 1; fi
+	@echo "Booting '$(SCENARIO)' through U-Boot (distro boot, booti). A key at 'Hit any key' stops autoboot. Quit QEMU: Ctrl-A x."
+	qemu-system-aarch64 $$(cat $(BUILD)/$(SCENARIO)/gen/qemu.args) -nographic -nic none \
+		-bios $(UBOOT_QEMU) -drive if=none,file=$<,format=raw,id=boot \
+		-device virtio-blk-device,drive=boot
 
 test: scenarios $(SCHISM)
 	$(MAKE) --no-print-directory schism-unit-test
