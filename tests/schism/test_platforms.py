@@ -123,3 +123,45 @@ def test_hikey_scenario_memory_map_shows_the_holes(schism, tmp_path):  # noqa: F
     mm = (tmp_path / "o" / "memmap.txt").read_text()
     assert "reserved by the firmware: optee" in mm
     assert "load phidias.bin at 0x8000000" in mm
+
+
+@pytest.fixture(scope="module")
+def guest_images(tmp_path_factory):
+    from test_bad_scenarios import make_arm64_image
+    d = tmp_path_factory.mktemp("guests")
+    for i, name in enumerate(["hello.bin", "ticker.bin", "echo.bin"]):
+        (d / name).write_bytes(bytes([i + 1]) * (4096 + 100 * i))
+    make_arm64_image(d / "Image", image_size=8 << 20)
+    (d / "initramfs.cpio.gz").write_bytes(b"\x1f\x8b" + b"\0" * 300000)
+    return d
+
+
+@pytest.mark.parametrize("name", ["hikey-net", "hikey-mixed"])
+def test_guests_see_the_same_machine_on_hikey_as_on_qemu(schism, guest_images, tmp_path,
+                                                         name):  # noqa: F811
+    """The same scenario on both platforms gives every VM the same device
+    tree (RAM at 0x40000000, GIC, PL011, timer, PSCI, shared regions): the
+    board shows only in the tables.  The trees compile without warnings."""
+    text = (ROOT / "scenarios" / f"{name}.xml").read_text()
+    # qemu-virt has 4 CPUs: move what runs on CPU 4 to CPU 1
+    qtext = text.replace('platform="hikey"', 'platform="qemu-virt"') \
+                .replace('cpus="5"', 'cpus="2"').replace('pcpu="4"', 'pcpu="1"')
+    trees = {}
+    for plat, scen_text in (("hikey", text), ("qemu-virt", qtext)):
+        scen = tmp_path / plat / f"{name}.xml"
+        scen.parent.mkdir()
+        scen.write_text(scen_text)
+        out = tmp_path / plat / "out"
+        r = run(schism, scen, out, [guest_images])
+        assert r.returncode == 0, r.stderr
+        trees[plat] = {}
+        for dts in sorted((out / "gen").glob("vm-*.dts")):
+            body = dts.read_text().split("\n", 1)[1]     # first line names the file
+            trees[plat][dts.name] = body
+            c = subprocess.run(["dtc", "-I", "dts", "-O", "dtb", "-o", "/dev/null", str(dts)],
+                               capture_output=True, text=True)
+            assert c.returncode == 0 and not c.stderr, f"{dts.name}: {c.stderr}"
+    assert trees["hikey"] and trees["hikey"].keys() == trees["qemu-virt"].keys()
+    for vm, body in trees["hikey"].items():
+        assert body == trees["qemu-virt"][vm], f"{name}: {vm} differs between the boards"
+        assert "memory@40000000" in body
