@@ -30,6 +30,12 @@ static void check_config(void)
 		panic("configuration tables belong to another build");
 	if (c->plat.psci_conduit != PHIDIAS_PSCI_SMC)
 		panic("firmware PSCI through HVC is impossible from EL2");
+	/* CPU n is started with CPU_ON(pcpus[n].mpidr): the boot CPU must be
+	 * the platform's first <cpu>, or one CPU would be started twice. */
+	if (arch_cpu_self_mpidr() != c->pcpus[0].mpidr)
+		panic("entered on the CPU with MPIDR 0x%lx, but the platform's first "
+		      "<cpu> is 0x%lx: list the boot CPU first",
+		      (unsigned long)arch_cpu_self_mpidr(), (unsigned long)c->pcpus[0].mpidr);
 }
 
 static void cpu_start(void) __attribute__((noreturn));

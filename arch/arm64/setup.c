@@ -61,3 +61,9 @@ void arch_cpu_setup(struct pcpu *p)
 	__asm__ volatile("tlbi alle1\n dsb ish" ::: "memory");
 	isb();
 }
+
+uint64_t arch_cpu_self_mpidr(void)
+{
+	/* Affinity fields only: Aff3 [39:32], Aff2-Aff0 [23:0] (Arm ARM D13.2.86). */
+	return sysreg_read(mpidr_el1) & 0xff00ffffffull;
+}
