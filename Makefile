@@ -52,8 +52,11 @@ HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
 	-mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer -mno-outline-atomics \
 	-O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
-	-Icore/include -Iarch/arm64/include -Idrivers/include -Iemul/include -MMD -MP
-HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments
+	-Icore/include -Iarch/arm64/include -Idrivers/include -Iemul/include -MMD -MP \
+	-mfix-cortex-a53-835769
+# Cortex-A53 errata 835769 and 843419 (the HiKey's cores): as Linux builds.
+HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+	-Wl,--fix-cortex-a53-843419
 
 # Guest images the build can make; schism finds them with -I.  A scenario
 # depends on those it names (file="..."), so building a bare-metal scenario

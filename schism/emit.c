@@ -56,6 +56,7 @@ static void emit_gen_h(const struct scenario *s, FILE *f)
 		ULL(s->hash), ULL(s->hash));
 	fprintf(f, "#define PHIDIAS_RAM_BASE 0x%llx\n", ULL(s->plat.ram_base));
 	fprintf(f, "#define PHIDIAS_HYP_BASE 0x%llx\n", ULL(s->hyp_base));
+	fprintf(f, "#define PHIDIAS_UART_BASE 0x%llx\n", ULL(s->plat.uart_base));
 	fprintf(f, "#define PHIDIAS_HYP_SIZE 0x%llx\n", ULL(s->hyp_size));
 	fprintf(f, "#define PHIDIAS_PERCPU_BASE 0x%llx\n", ULL(s->percpu_base));
 	fprintf(f, "#define PHIDIAS_PERCPU_SIZE 0x%llx\n", ULL(s->percpu_size));

@@ -161,9 +161,31 @@ dcache_inval_range:
 	ret
 
 not_el2:
-	/* Nothing to report with: no console is set up yet. */
-	wfe
-	b	not_el2
+	/*
+	 * Entered at EL1 (a bootloader that drops to EL1, or under another
+	 * hypervisor): say so on the console UART if its transmitter is on
+	 * (UARTCR.TXE, PL011 TRM 3.3.8), polling UARTFR.TXFF a bounded time
+	 * per character (a disabled UART never drains); with the MMU off the
+	 * accesses are Device memory.  Then stop.
+	 */
+	ldr	x1, =PHIDIAS_UART_BASE
+	ldr	w2, [x1, #0x30]			/* UARTCR */
+	tbz	w2, #8, 93f
+	adr	x3, not_el2_msg
+91:	ldrb	w4, [x3], #1
+	cbz	w4, 93f
+	mov	x5, #0x100000
+92:	subs	x5, x5, #1
+	b.eq	93f
+	ldr	w2, [x1, #0x18]			/* UARTFR */
+	tbnz	w2, #5, 92b			/* TXFF */
+	str	w4, [x1]			/* UARTDR */
+	b	91b
+93:	wfe
+	b	93b
+not_el2_msg:
+	.asciz	"\r\nphidias: not entered at EL2; the bootloader must start the image at EL2\r\n"
+	.balign	4
 
 	.ltorg
 

@@ -111,3 +111,15 @@ def test_hypervisor_programs_a_uart_left_at_reset(start):
     qemu.expect("phidias", r"^Phidias booting scenario 'two-cpus'")
     qemu.expect("phidias", UART_PROGRAMMED)
     qemu.expect_each([vm.name for vm in scenario.vms], lambda n: r".")
+
+
+def test_image_entered_at_el1_says_so_and_stops(start):
+    """A bootloader that drops to EL1 (QEMU without virtualization=on does)
+    gets one clear line on the console instead of silence, and no VM runs."""
+    machine = [a.replace(",virtualization=on", "") for a in machine_args("hello")]
+    qemu = start(argv=["qemu-system-aarch64"] + machine
+                 + ["-nographic", "-kernel", image_path("hello")])
+    qemu.wait_for(lambda l: "phidias: not entered at EL2; the bootloader must start "
+                  "the image at EL2" in l.text, "the EL1 message")
+    qemu.drain(1.0)
+    assert not [l for l in qemu.lines() if l.tag], qemu.tail()
