@@ -108,7 +108,13 @@ $(foreach s,$(sort $(SCENARIOS) $(SCENARIO)),$(eval $(call hyp_rules,$(s))))
 
 # ---------------------------------------------------------------------------
 
+# A scenario of a board QEMU does not model (no <qemu> in its platform).
+qemu_check = @if [ ! -s $(BUILD)/$(SCENARIO)/gen/qemu.args ]; then \
+	echo "scenario '$(SCENARIO)' is for a platform QEMU does not model; see docs/hikey.md" >&2; \
+	exit 1; fi
+
 run: $(BUILD)/$(SCENARIO)/phidias.bin
+	$(qemu_check)
 	@echo "Booting '$(SCENARIO)'. Console focus: Ctrl-\\ then 1-9 or n. Quit QEMU: Ctrl-A x."
 	qemu-system-aarch64 $$(cat $(BUILD)/$(SCENARIO)/gen/qemu.args) -nographic \
 		-kernel $(BUILD)/$(SCENARIO)/phidias.bin
@@ -122,9 +128,7 @@ $(BUILD)/%/uboot-disk.img: $(BUILD)/%/phidias.bin scripts/mkbootdisk.py
 	$(Q)echo "  DISK    $@"
 	$(Q)$(PYTHON) scripts/mkbootdisk.py $< $@
 run-uboot: $(BUILD)/$(SCENARIO)/uboot-disk.img
-	@if [ ! -s $(BUILD)/$(SCENARIO)/gen/qemu.args ]; then \
-		echo "scenario '$(SCENARIO)' is for a platform QEMU does not model; see docs/hikey.md" >&2; \
-		exit 1; fi
+	$(qemu_check)
 	@echo "Booting '$(SCENARIO)' through U-Boot (distro boot, booti). A key at 'Hit any key' stops autoboot. Quit QEMU: Ctrl-A x."
 	qemu-system-aarch64 $$(cat $(BUILD)/$(SCENARIO)/gen/qemu.args) -nographic -nic none \
 		-bios $(UBOOT_QEMU) -drive if=none,file=$<,format=raw,id=boot \
