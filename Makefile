@@ -3,6 +3,7 @@
 # Phidias: the one entry point.
 #   make [SCENARIO=s]       build build/<s>/phidias.bin (and .elf)
 #   make run [SCENARIO=s]   build it and boot it under QEMU
+#   make run-uboot [SCENARIO=s]  the same through U-Boot's booti (u-boot-qemu)
 #   make test               host unit tests + system tests (boots QEMU)
 #   make bench              benchmark figures (QEMU -icount), no pass/fail
 #   make deps               install what is missing (Debian packages)
@@ -28,7 +29,7 @@ export PHIDIAS_DEPS_CHECKED := 1
 endif
 endif
 
-.PHONY: all run test bench deps clean help scenarios
+.PHONY: all run run-uboot test bench deps clean help scenarios
 all: $(BUILD)/$(SCENARIO)/phidias.bin
 
 include schism/schism.mk
@@ -51,8 +52,11 @@ HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
 	-mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer -mno-outline-atomics \
 	-O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
-	-Icore/include -Iarch/arm64/include -Idrivers/include -Iemul/include -MMD -MP
-HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments
+	-Icore/include -Iarch/arm64/include -Idrivers/include -Iemul/include -MMD -MP \
+	-mfix-cortex-a53-835769
+# Cortex-A53 errata 835769 and 843419 (the HiKey's cores): as Linux builds.
+HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+	-Wl,--fix-cortex-a53-843419
 
 # Guest images the build can make; schism finds them with -I.  A scenario
 # depends on those it names (file="..."), so building a bare-metal scenario
@@ -104,10 +108,31 @@ $(foreach s,$(sort $(SCENARIOS) $(SCENARIO)),$(eval $(call hyp_rules,$(s))))
 
 # ---------------------------------------------------------------------------
 
+# A scenario of a board QEMU does not model (no <qemu> in its platform).
+qemu_check = @if [ ! -s $(BUILD)/$(SCENARIO)/gen/qemu.args ]; then \
+	echo "scenario '$(SCENARIO)' is for a platform QEMU does not model; see docs/hikey.md" >&2; \
+	exit 1; fi
+
 run: $(BUILD)/$(SCENARIO)/phidias.bin
+	$(qemu_check)
 	@echo "Booting '$(SCENARIO)'. Console focus: Ctrl-\\ then 1-9 or n. Quit QEMU: Ctrl-A x."
 	qemu-system-aarch64 $$(cat $(BUILD)/$(SCENARIO)/gen/qemu.args) -nographic \
 		-kernel $(BUILD)/$(SCENARIO)/phidias.bin
+
+# The bootloader path of a board, on QEMU: Debian's U-Boot for QEMU starts
+# at EL2 and its distro boot finds extlinux.conf on a boot disk (an ext2
+# partition holding phidias.bin, as on a board's boot partition), loads the
+# image to $$kernel_addr_r and runs booti (docs/hikey.md, "U-Boot on QEMU").
+UBOOT_QEMU := /usr/lib/u-boot/qemu_arm64/u-boot.bin
+$(BUILD)/%/uboot-disk.img: $(BUILD)/%/phidias.bin scripts/mkbootdisk.py
+	$(Q)echo "  DISK    $@"
+	$(Q)$(PYTHON) scripts/mkbootdisk.py $< $@
+run-uboot: $(BUILD)/$(SCENARIO)/uboot-disk.img
+	$(qemu_check)
+	@echo "Booting '$(SCENARIO)' through U-Boot (distro boot, booti). A key at 'Hit any key' stops autoboot. Quit QEMU: Ctrl-A x."
+	qemu-system-aarch64 $$(cat $(BUILD)/$(SCENARIO)/gen/qemu.args) -nographic -nic none \
+		-bios $(UBOOT_QEMU) -drive if=none,file=$<,format=raw,id=boot \
+		-device virtio-blk-device,drive=boot
 
 test: scenarios $(SCHISM)
 	$(MAKE) --no-print-directory schism-unit-test

@@ -19,7 +19,7 @@ void irq_init_cpu(void)
 {
 	const struct phidias_platform_config *plat = &phidias_config.plat;
 
-	gic_init_cpu();
+	gic_init_cpu(this_pcpu()->id);
 	gic_enable_irq(XCORE_SGI, 0);
 	gic_enable_irq(plat->hyp_timer_irq, 0);
 	gic_enable_irq(plat->maint_irq, 0);

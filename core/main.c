@@ -30,6 +30,12 @@ static void check_config(void)
 		panic("configuration tables belong to another build");
 	if (c->plat.psci_conduit != PHIDIAS_PSCI_SMC)
 		panic("firmware PSCI through HVC is impossible from EL2");
+	/* CPU n is started with CPU_ON(pcpus[n].mpidr): the boot CPU must be
+	 * the platform's first <cpu>, or one CPU would be started twice. */
+	if (arch_cpu_self_mpidr() != c->pcpus[0].mpidr)
+		panic("entered on the CPU with MPIDR 0x%lx, but the platform's first "
+		      "<cpu> is 0x%lx: list the boot CPU first",
+		      (unsigned long)arch_cpu_self_mpidr(), (unsigned long)c->pcpus[0].mpidr);
 }
 
 static void cpu_start(void) __attribute__((noreturn));
@@ -46,7 +52,7 @@ static void cpu_start(void)
 static void start_secondaries(void)
 {
 	for (uint32_t cpu = 1; cpu < PHIDIAS_NR_PCPUS; cpu++) {
-		int64_t ret = arch_psci_cpu_on(arch_cpu_mpidr(cpu),
+		int64_t ret = arch_psci_cpu_on(phidias_config.pcpus[cpu].mpidr,
 					       (uint64_t)(uintptr_t)secondary_entry, cpu);
 
 		if (ret)
@@ -60,10 +66,14 @@ static void boot_primary(void)
 {
 	const struct phidias_config *c = &phidias_config;
 
-	pl011_init(c->plat.uart_base);
+	int uart = pl011_init(c->plat.uart_base, c->plat.uart_clock_hz, c->plat.uart_baud);
+
 	check_config();
 	log_info("Phidias booting scenario '%s': %u CPU(s), %u VM(s)",
 		 c->scenario, c->nr_pcpus, c->nr_vms);
+	if (uart > 0)
+		log_info("console UART programmed: %u baud 8N1 from a %u Hz clock",
+			 c->plat.uart_baud, c->plat.uart_clock_hz);
 	gic_init_dist(c->plat.gicd_base, c->plat.gicc_base, c->plat.gich_base);
 	vm_init_all();
 	console_init();

@@ -2,12 +2,29 @@
 /* GICv2 architecture specification (ARM IHI 0048B), chapter 4. */
 #include <drivers/gicv2.h>
 #include <drivers/gicv2_regs.h>
+#include <phidias/config.h>
 
 
 #define HYP_PRIORITY 0xa0
 
 static volatile uint8_t *gicd, *gicc, *gich;
 static uint32_t nr_irqs;
+/*
+ * GIC CPU interface mask of each physical CPU, as the distributor names it
+ * in GICD_ITARGETSR and the GICD_SGIR target list.  The interface number
+ * is wired by the SoC (on HiKey cluster 1 is 4-7) and need not be the
+ * hypervisor's CPU index, so each CPU reads its own (gic_init_cpu); 0 until
+ * then.
+ */
+static uint8_t cpu_mask[PHIDIAS_MAX_PCPUS];
+
+/* Before a CPU has read its mask, its index is the best guess. */
+static uint8_t target_mask(uint32_t cpu)
+{
+	if (cpu >= PHIDIAS_MAX_PCPUS)
+		return 0;
+	return cpu_mask[cpu] ? cpu_mask[cpu] : (uint8_t)(1u << cpu);
+}
 
 static inline void d_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gicd + off) = v; }
 static inline uint32_t d_read32(uint32_t off) { return *(volatile uint32_t *)(gicd + off); }
@@ -36,8 +53,17 @@ void gic_init_dist(uint64_t d, uint64_t c, uint64_t h)
 	d_write32(GICD_CTLR, 3);
 }
 
-void gic_init_cpu(void)
+void gic_init_cpu(uint32_t cpu)
 {
+	/*
+	 * GICD_ITARGETSR0-7 are banked and read as the reading CPU's own
+	 * interface mask (GIC arch. spec. v2, 4.3.12); a uniprocessor GIC
+	 * reads them as zero.
+	 */
+	uint8_t self = *(gicd + GICD_ITARGETSR);
+
+	if (cpu < PHIDIAS_MAX_PCPUS)
+		cpu_mask[cpu] = self ? self : (uint8_t)(1u << cpu);
 	/* Banked SGI/PPI state of this CPU. */
 	d_write32(GICD_ICENABLER, 0xffffffff);
 	d_write32(GICD_ICPENDR, 0xffffffff);
@@ -57,7 +83,7 @@ void gic_enable_irq(uint32_t irq, uint32_t target_cpu)
 	if (irq >= 32) {
 		volatile uint8_t *t = gicd + GICD_ITARGETSR + irq;
 
-		*t = (uint8_t)(1u << target_cpu);
+		*t = target_mask(target_cpu);
 	}
 	d_write32(GICD_ISENABLER + (irq / 32) * 4, 1u << (irq % 32));
 }
@@ -115,6 +141,6 @@ void gich_write_apr(uint32_t v) { h_write32(GICH_APR, v); }
 void gic_send_sgi(uint32_t sgi, uint32_t target_cpu)
 {
 	__asm__ volatile("dsb ishst" ::: "memory");
-	d_write32(GICD_SGIR, (1u << (16 + target_cpu)) | sgi);
+	d_write32(GICD_SGIR, ((uint32_t)target_mask(target_cpu) << 16) | sgi);
 }
 

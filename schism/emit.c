@@ -59,6 +59,7 @@ static void emit_gen_h(const struct scenario *s, FILE *f)
 		ULL(s->hash), ULL(s->hash));
 	fprintf(f, "#define PHIDIAS_RAM_BASE 0x%llx\n", ULL(s->plat.ram_base));
 	fprintf(f, "#define PHIDIAS_HYP_BASE 0x%llx\n", ULL(s->hyp_base));
+	fprintf(f, "#define PHIDIAS_UART_BASE 0x%llx\n", ULL(s->plat.uart_base));
 	fprintf(f, "#define PHIDIAS_HYP_SIZE 0x%llx\n", ULL(s->hyp_size));
 	fprintf(f, "#define PHIDIAS_PERCPU_BASE 0x%llx\n", ULL(s->percpu_base));
 	fprintf(f, "#define PHIDIAS_PERCPU_SIZE 0x%llx\n", ULL(s->percpu_size));
@@ -369,10 +370,11 @@ static void emit_config(const struct scenario *s, FILE *f)
 			for (unsigned c = 0; c < s->vms[i].nr_vcpus; c++)
 				n += s->vms[i].vcpus[c].pcpu == pc;
 		if (n)
-			fprintf(f, "\t{ .nr_vcpus = %u, .vcpus = pcpu%u_vcpus },\n",
+			fprintf(f, "\t{ .nr_vcpus = %u, .vcpus = pcpu%u_vcpus,",
 				n, pc);
 		else
-			fprintf(f, "\t{ .nr_vcpus = 0, .vcpus = NULL },\n");
+			fprintf(f, "\t{ .nr_vcpus = 0, .vcpus = NULL,");
+		fprintf(f, " .mpidr = 0x%llxull },\n", ULL(s->plat.mpidr[pc]));
 	}
 	fprintf(f, "};\n");
 
@@ -389,14 +391,14 @@ static void emit_config(const struct scenario *s, FILE *f)
 		"\t.percpu_size = PHIDIAS_PERCPU_SIZE,\n"
 		"\t.el2_root = (uint64_t)&phidias_pt_el2_0,\n", s->name);
 	fprintf(f, "\t.plat = {\n\t\t.name = \"%s\",\n"
-		"\t\t.ram_base = 0x%llxull,\n\t\t.ram_size = 0x%llxull,\n"
-		"\t\t.uart_base = 0x%llxull,\n\t\t.gicd_base = 0x%llxull,\n"
+		"\t\t.uart_base = 0x%llxull,\n\t\t.uart_clock_hz = %u,\n"
+		"\t\t.uart_baud = %u,\n\t\t.gicd_base = 0x%llxull,\n"
 		"\t\t.gicc_base = 0x%llxull,\n\t\t.gich_base = 0x%llxull,\n"
 		"\t\t.gicv_base = 0x%llxull,\n\t\t.uart_irq = %u,\n"
 		"\t\t.maint_irq = %u,\n\t\t.hyp_timer_irq = %u,\n"
 		"\t\t.virt_timer_irq = %u,\n\t\t.phys_timer_irq = %u,\n"
 		"\t\t.psci_conduit = %s,\n\t},\n",
-		p->name, ULL(p->ram_base), ULL(p->ram_size), ULL(p->uart_base),
+		p->name, ULL(p->uart_base), p->uart_clock, p->uart_baud,
 		ULL(p->gicd), ULL(p->gicc), ULL(p->gich), ULL(p->gicv),
 		p->uart_irq, p->maint_irq, p->hyp_timer_irq, p->virt_timer_irq,
 		p->phys_timer_irq,
@@ -457,7 +459,8 @@ static int mm_cmp(const void *a, const void *b)
 static void emit_memmap(const struct scenario *s, FILE *f)
 {
 	const struct platform *p = &s->plat;
-	unsigned n = 0, max = 6 + 4 * s->nr_vms + s->nr_shmems;
+	unsigned n = 0, max = 6 + 4 * s->nr_vms + s->nr_shmems +
+			      p->nr_reserved + p->nr_banks;
 	struct mm_line *l = xcalloc(max, sizeof(*l));
 	uint64_t pos = p->ram_base, code_end = s->hyp_base + SCHISM_HYP_CODE_BUDGET;
 	char buf[32];
@@ -494,11 +497,25 @@ static void emit_memmap(const struct scenario *s, FILE *f)
 	l[n++] = (struct mm_line){ s->percpu_base, s->nr_pcpus * s->percpu_size,
 		xasprintf("per-CPU areas (%u x %s)", s->nr_pcpus,
 			  fmt_size(s->percpu_size, buf, sizeof(buf))) };
+	for (unsigned i = 0; i < p->nr_reserved; i++)
+		l[n++] = (struct mm_line){ p->reserved[i].base, p->reserved[i].size,
+			xasprintf("reserved by the firmware: %s", p->reserved[i].name) };
+	for (unsigned i = 0; i + 1 < p->nr_banks; i++) {
+		uint64_t end = p->banks[i].base + p->banks[i].size;
+
+		if (end < p->banks[i + 1].base)
+			l[n++] = (struct mm_line){ end, p->banks[i + 1].base - end,
+						   xstrdup("no RAM (between banks)") };
+	}
 	qsort(l, n, sizeof(*l), mm_cmp);
 
 	header(f, s, "#");
-	fprintf(f, "# Physical memory of scenario '%s' on platform '%s'\n\n",
+	fprintf(f, "# Physical memory of scenario '%s' on platform '%s'\n",
 		s->name, p->name);
+	fprintf(f, "# Bootloaders: load phidias.bin at 0x%llx, its link address "
+		"(U-Boot: booti 0x%llx - ${fdtcontroladdr}); elsewhere in RAM "
+		"it moves itself there first\n\n", ULL(s->hyp_base),
+		ULL(s->hyp_base));
 	fprintf(f, "%-18s  %-18s  %10s  %s\n", "start", "end", "size", "what");
 	for (unsigned i = 0; i < n; i++) {
 		/* blobs lie inside the hypervisor region: no gap before them */

@@ -11,6 +11,9 @@
  *      to the largest block size (1 GiB, 2 MiB, 4 KiB) not larger than it,
  *      lowest address first.
  * The first 2 MiB of RAM stay free (QEMU puts its DTB there).
+ * The platform may have several RAM banks and reserved ranges inside them
+ * (firmware): every item lies inside one bank and clear of the reserved
+ * ranges, which the placement treats as already taken.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +57,45 @@ static int overlaps(uint64_t s1, uint64_t e1, uint64_t s2, uint64_t e2)
 	return s1 < e2 && s2 < e1;
 }
 
+int layout_in_ram(const struct platform *p, uint64_t base, uint64_t size,
+		  const struct plat_range **what)
+{
+	int in_bank = 0;
+
+	if (what)
+		*what = NULL;
+	if (base + size < base)
+		return 0;
+	for (unsigned i = 0; i < p->nr_banks; i++)
+		if (base >= p->banks[i].base &&
+		    base + size <= p->banks[i].base + p->banks[i].size)
+			in_bank = 1;
+	for (unsigned i = 0; i < p->nr_reserved; i++)
+		if (overlaps(base, base + size, p->reserved[i].base,
+			     p->reserved[i].base + p->reserved[i].size)) {
+			if (what)
+				*what = &p->reserved[i];
+			return 0;
+		}
+	return in_bank;
+}
+
+/* "0x40000000-0x7fffffff" for each bank, for messages. */
+static char *banks_str(const struct platform *p)
+{
+	char *s = xstrdup("");
+
+	for (unsigned i = 0; i < p->nr_banks; i++) {
+		char *t = xasprintf("%s%s0x%llx-0x%llx", s, i ? ", " : "",
+				    (unsigned long long)p->banks[i].base,
+				    (unsigned long long)(p->banks[i].base +
+							 p->banks[i].size - 1));
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
 /* The first placed region that overlaps [start, end), or NULL. */
 static const struct region *find_overlap(const struct region *r, unsigned n,
 					 uint64_t start, uint64_t end)
@@ -67,7 +109,8 @@ static const struct region *find_overlap(const struct region *r, unsigned n,
 static void place_hypervisor(struct scenario *s, struct region *r, unsigned *n)
 {
 	const struct platform *p = &s->plat;
-	uint64_t off = SCHISM_HYP_CODE_BUDGET, ram_end = p->ram_base + p->ram_size;
+	uint64_t off = SCHISM_HYP_CODE_BUDGET;
+	const struct plat_range *rsv;
 	char buf[32];
 
 	for (unsigned i = 0; i < s->nr_vms; i++) {
@@ -90,16 +133,20 @@ static void place_hypervisor(struct scenario *s, struct region *r, unsigned *n)
 	s->percpu_size = SCHISM_PERCPU_SIZE;
 
 	if (s->hyp_base < p->ram_base + SCHISM_RAM_RESERVED ||
-	    s->hyp_base >= ram_end || s->hyp_size > ram_end - s->hyp_base)
-		diag_error(s->plat.file, 0, "hypervisor load address 0x%llx "
-			   "with an image of %s must lie in platform RAM above "
-			   "its first 2 MiB", (unsigned long long)s->hyp_base,
-			   fmt_size(s->hyp_size, buf, sizeof(buf)));
-	else if (s->nr_pcpus * s->percpu_size > ram_end - s->percpu_base)
+	    !layout_in_ram(p, s->hyp_base, s->hyp_size, &rsv))
+		diag_error(s->plat.file, p->hyp_line, "hypervisor load address 0x%llx "
+			   "with an image of %s must lie in one RAM bank, above "
+			   "the first 2 MiB of RAM%s%s%s", (unsigned long long)s->hyp_base,
+			   fmt_size(s->hyp_size, buf, sizeof(buf)),
+			   rsv ? ", clear of the firmware's reserved range '" : "",
+			   rsv ? rsv->name : "", rsv ? "'" : "");
+	else if (!layout_in_ram(p, s->percpu_base, s->nr_pcpus * s->percpu_size,
+				&rsv))
 		diag_error(s->file, s->cpus_line, "no room for the per-CPU "
 			   "areas after the hypervisor image (%s with guest "
-			   "images); use smaller images",
-			   fmt_size(s->hyp_size, buf, sizeof(buf)));
+			   "images): they run into %s; use smaller images",
+			   fmt_size(s->hyp_size, buf, sizeof(buf)),
+			   rsv ? "a range the firmware reserves" : "the end of its RAM bank");
 	r[(*n)++] = (struct region){ p->ram_base, p->ram_base + SCHISM_RAM_RESERVED,
 				     "the reserved first 2 MiB of RAM (boot DTB)" };
 	r[(*n)++] = (struct region){ s->hyp_base, s->hyp_base + s->hyp_size,
@@ -107,6 +154,11 @@ static void place_hypervisor(struct scenario *s, struct region *r, unsigned *n)
 	r[(*n)++] = (struct region){ s->percpu_base,
 				     s->percpu_base + s->nr_pcpus * s->percpu_size,
 				     "the per-CPU areas" };
+	for (unsigned i = 0; i < p->nr_reserved; i++) {
+		const struct plat_range *g = &p->reserved[i];
+
+		r[(*n)++] = (struct region){ g->base, g->base + g->size, g->name };
+	}
 }
 
 /* A VM's RAM or a shared region, as the placement sees it. */
@@ -125,16 +177,29 @@ static void place_fixed(struct scenario *s, const struct item *it,
 {
 	const struct platform *p = &s->plat;
 	uint64_t end = *it->base + it->size;
+	const struct plat_range *rsv;
 	const struct region *o;
 
-	if (end < *it->base || *it->base < p->ram_base ||
-	    end > p->ram_base + p->ram_size) {
+	if (!layout_in_ram(p, *it->base, it->size, &rsv) && rsv) {
+		diag_error(s->file, it->line, "%s (0x%llx-0x%llx) overlaps "
+			   "'%s' (0x%llx-0x%llx), memory the firmware reserves "
+			   "(%s:%ld); move base or drop it to let schism place "
+			   "the %s", it->subject, (unsigned long long)*it->base,
+			   (unsigned long long)end - 1, rsv->name,
+			   (unsigned long long)rsv->base,
+			   (unsigned long long)(rsv->base + rsv->size - 1),
+			   p->file, rsv->line, it->noun);
+		return;
+	}
+	if (!layout_in_ram(p, *it->base, it->size, NULL)) {
+		char *b = banks_str(p);
+
 		diag_error(s->file, it->line, "%s (0x%llx-0x%llx) is outside "
-			   "platform RAM (0x%llx-0x%llx); change base or size",
+			   "platform RAM (%s%s); change base or size",
 			   it->subject, (unsigned long long)*it->base,
 			   (unsigned long long)end - 1,
-			   (unsigned long long)p->ram_base,
-			   (unsigned long long)(p->ram_base + p->ram_size - 1));
+			   p->nr_banks > 1 ? "it must lie inside one bank: " : "", b);
+		free(b);
 		return;
 	}
 	o = find_overlap(r, *n, *it->base, end);
@@ -158,24 +223,31 @@ static void place_free(struct scenario *s, const struct item *it,
 {
 	const struct platform *p = &s->plat;
 	uint64_t align = layout_block_align(it->size);
-	uint64_t ram_end = p->ram_base + p->ram_size;
-	uint64_t a = align_up(p->ram_base, align), free_total = 0;
+	uint64_t free_total = 0, ram_total = 0;
 	char b1[32], b2[32], b3[32], b4[32];
 
-	while (a <= ram_end && it->size <= ram_end - a) {
-		const struct region *o = find_overlap(r, *n, a, a + it->size);
+	/* Banks in address order, lowest fitting aligned address first. */
+	for (unsigned b = 0; b < p->nr_banks; b++) {
+		uint64_t bank_end = p->banks[b].base + p->banks[b].size;
+		uint64_t a = align_up(p->banks[b].base, align);
 
-		if (!o) {
-			*it->base = a;
-			names[*n] = xasprintf("the %s", it->subject);
-			r[*n] = (struct region){ a, a + it->size, names[*n] };
-			(*n)++;
-			return;
+		while (a <= bank_end && it->size <= bank_end - a) {
+			const struct region *o = find_overlap(r, *n, a, a + it->size);
+
+			if (!o) {
+				*it->base = a;
+				names[*n] = xasprintf("the %s", it->subject);
+				r[*n] = (struct region){ a, a + it->size, names[*n] };
+				(*n)++;
+				return;
+			}
+			a = align_up(o->end, align);
 		}
-		a = align_up(o->end, align);
 	}
 	/* How much is left, for the message: RAM minus what is placed. */
-	free_total = p->ram_size;
+	for (unsigned b = 0; b < p->nr_banks; b++)
+		ram_total += p->banks[b].size;
+	free_total = ram_total;
 	for (unsigned i = 0; i < *n; i++)
 		free_total -= r[i].end - r[i].start;
 	diag_error(s->file, it->line, "not enough RAM for %s: it needs "
@@ -185,15 +257,16 @@ static void place_free(struct scenario *s, const struct item *it,
 		   fmt_size(it->size, b1, sizeof(b1)),
 		   fmt_size(align, b2, sizeof(b2)),
 		   fmt_size(free_total, b3, sizeof(b3)),
-		   fmt_size(p->ram_size, b4, sizeof(b4)));
+		   fmt_size(ram_total, b4, sizeof(b4)));
 }
 
 int layout_memory(struct scenario *s)
 {
 	unsigned before = diag_count(), n = 0, *order, nfree = 0;
 	unsigned nit = s->nr_vms + s->nr_shmems;
-	struct region *r = xcalloc(nit + 3, sizeof(*r));
-	char **names = xcalloc(nit + 3, sizeof(*names));
+	unsigned nr = nit + 3 + s->plat.nr_reserved;
+	struct region *r = xcalloc(nr, sizeof(*r));
+	char **names = xcalloc(nr, sizeof(*names));
 	struct item *it = xcalloc(nit, sizeof(*it));
 
 	/* VMs first, then shared regions: equal sizes keep this order. */
@@ -241,7 +314,7 @@ int layout_memory(struct scenario *s)
 		free(it[i].subject);
 		free(it[i].need);
 	}
-	for (unsigned i = 0; i < nit + 3; i++)
+	for (unsigned i = 0; i < nr; i++)
 		free(names[i]);
 	free(it);
 	free(names);

@@ -139,7 +139,6 @@ static void build_devices(const char *f, xmlNodePtr r, struct platform *p)
 				uint64_t base, size;
 				const char *what;
 			} fixed[] = {
-				{ p->ram_base, p->ram_size, "RAM" },
 				{ p->uart_base, SCHISM_UART_SIZE, "the console UART" },
 				{ p->gicd, SCHISM_GICD_SIZE, "the GIC distributor" },
 				{ p->gicc, SCHISM_GICC_SIZE, "the GIC CPU interface" },
@@ -154,10 +153,123 @@ static void build_devices(const char *f, xmlNodePtr r, struct platform *p)
 						   "%s of the platform", d->name,
 						   fixed[i].what);
 		}
+		for (unsigned i = 0; i < p->nr_banks; i++)
+			if (overlaps(d->base, d->base + d->size, p->banks[i].base,
+				     p->banks[i].base + p->banks[i].size))
+				diag_error(f, d->line, "device '%s' overlaps RAM "
+					   "of the platform (the bank at line %ld)",
+					   d->name, p->banks[i].line);
 		if (d->irq == p->uart_irq)
 			diag_error(f, d->line, "device '%s' uses irq %u, the "
 				   "interrupt of the hypervisor's console UART",
 				   d->name, d->irq);
+	}
+}
+
+/* <cpus>: one <cpu mpidr/> per physical CPU, pcpu 0 first. */
+static void build_cpus(const char *f, xmlNodePtr n, struct platform *p)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		uint64_t m;
+
+		if (!is_elem(c, "cpu") || p->max_cpus >= PHIDIAS_MAX_PCPUS)
+			continue;
+		m = num_prop(f, c, "mpidr", 0, NULL);
+		/* MPIDR_EL1 affinity fields Aff3 [39:32], Aff2..Aff0 [23:0]
+		 * (Arm ARM D13.2.86); everything else is not an affinity */
+		if (m & ~0xff00ffffffull)
+			diag_error(f, xmlGetLineNo(c), "<cpu mpidr=\"0x%llx\">: "
+				   "only the affinity fields Aff3 (bits 39:32) "
+				   "and Aff2-Aff0 (bits 23:0) may be set",
+				   (unsigned long long)m);
+		for (unsigned i = 0; i < p->max_cpus; i++)
+			if (p->mpidr[i] == m)
+				diag_error(f, xmlGetLineNo(c), "MPIDR 0x%llx is "
+					   "given twice (also pcpu %u)",
+					   (unsigned long long)m, i);
+		p->mpidr[p->max_cpus++] = m;
+	}
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct plat_range *x = a, *y = b;
+
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+/* Reads every <name> child of r as a range; sorted by address. */
+static struct plat_range *ranges(const char *f, xmlNodePtr r,
+				 const char *name, unsigned *nr)
+{
+	struct plat_range *v;
+	unsigned n = 0;
+
+	for (xmlNodePtr c = r->children; c; c = c->next)
+		n += is_elem(c, name);
+	v = xcalloc(n, sizeof(*v));
+	*nr = 0;
+	for (xmlNodePtr c = r->children; c; c = c->next) {
+		struct plat_range *g;
+
+		if (!is_elem(c, name))
+			continue;
+		g = &v[(*nr)++];
+		g->line = xmlGetLineNo(c);
+		g->name = prop(c, "name");
+		g->base = num_prop(f, c, "base", 0, NULL);
+		g->size = num_prop(f, c, "size", 0, NULL);
+		if (!g->size || !is_aligned(g->base | g->size, SZ_4K) ||
+		    g->base >= (1ull << PHIDIAS_PT_VA_BITS) ||
+		    g->size > (1ull << PHIDIAS_PT_VA_BITS) - g->base)
+			diag_error(f, g->line, "<%s base=\"0x%llx\">: base and "
+				   "size must be 4 KiB aligned, size not 0, and "
+				   "the range must end below 512 GiB", name,
+				   (unsigned long long)g->base);
+	}
+	qsort(v, *nr, sizeof(*v), range_cmp);
+	return v;
+}
+
+/* RAM banks and the firmware's reserved ranges inside them. */
+static void build_memory(const char *f, xmlNodePtr r, struct platform *p)
+{
+	p->banks = ranges(f, r, "memory", &p->nr_banks);
+	p->reserved = ranges(f, r, "reserved", &p->nr_reserved);
+	for (unsigned i = 0; i + 1 < p->nr_banks; i++)
+		if (p->banks[i].base + p->banks[i].size > p->banks[i + 1].base)
+			diag_error(f, p->banks[i + 1].line, "RAM bank at 0x%llx "
+				   "overlaps the bank at line %ld",
+				   (unsigned long long)p->banks[i + 1].base,
+				   p->banks[i].line);
+	for (unsigned i = 0; i < p->nr_reserved; i++) {
+		const struct plat_range *g = &p->reserved[i];
+		unsigned b;
+
+		for (b = 0; b < p->nr_banks; b++)
+			if (g->base >= p->banks[b].base &&
+			    g->base + g->size <= p->banks[b].base + p->banks[b].size)
+				break;
+		if (b == p->nr_banks)
+			diag_error(f, g->line, "reserved range '%s' (0x%llx-0x%llx) "
+				   "is not inside one RAM bank; a hole between "
+				   "banks needs no <reserved>", g->name,
+				   (unsigned long long)g->base,
+				   (unsigned long long)(g->base + g->size - 1));
+		if (i && p->reserved[i - 1].base + p->reserved[i - 1].size > g->base)
+			diag_error(f, g->line, "reserved range '%s' overlaps '%s' "
+				   "(line %ld)", g->name, p->reserved[i - 1].name,
+				   p->reserved[i - 1].line);
+	}
+	if (p->nr_banks) {
+		const struct plat_range *last = &p->banks[p->nr_banks - 1];
+
+		p->ram_base = p->banks[0].base;
+		p->ram_size = last->base + last->size - p->ram_base;
+		if (p->banks[0].size <= SCHISM_RAM_RESERVED)
+			diag_error(f, p->banks[0].line, "the lowest RAM bank must "
+				   "be larger than 2 MiB (its first 2 MiB are "
+				   "left to the bootloader's device tree)");
 	}
 }
 
@@ -169,18 +281,10 @@ static void build_platform(struct xml_docs *d, struct platform *p)
 
 	p->file = xstrdup(f);
 	p->name = prop(r, "name");
-	n = child(r, "cpus");
-	p->max_cpus = small_num(f, n, "max", num_prop(f, n, "max", 1, NULL));
-	n = child(r, "memory");
-	p->ram_base = num_prop(f, n, "base", 0, NULL);
-	p->ram_size = num_prop(f, n, "size", 0, NULL);
-	if (!is_aligned(p->ram_base, SZ_2M) || !is_aligned(p->ram_size, SZ_2M) ||
-	    p->ram_size <= SCHISM_RAM_RESERVED ||
-	    p->ram_base + p->ram_size > (1ull << PHIDIAS_PT_VA_BITS) ||
-	    p->ram_base + p->ram_size < p->ram_base)
-		diag_error(f, xmlGetLineNo(n), "platform RAM must be 2 MiB "
-			   "aligned, larger than 2 MiB and end below 512 GiB");
+	build_cpus(f, child(r, "cpus"), p);
+	build_memory(f, r, p);
 	n = child(r, "hypervisor");
+	p->hyp_line = xmlGetLineNo(n);
 	p->hyp_load = num_prop(f, n, "load", 0, NULL);
 	if (!is_aligned(p->hyp_load, SZ_2M))
 		diag_error(f, xmlGetLineNo(n), "hypervisor load address 0x%llx "
@@ -189,6 +293,17 @@ static void build_platform(struct xml_docs *d, struct platform *p)
 	n = child(r, "uart");
 	p->uart_base = num_prop(f, n, "base", 0, NULL);
 	p->uart_irq = small_num(f, n, "irq", num_prop(f, n, "irq", 0, NULL));
+	p->uart_clock = small_num(f, n, "clock", num_prop(f, n, "clock", 0, NULL));
+	p->uart_baud = small_num(f, n, "baud", num_prop(f, n, "baud", 115200, NULL));
+	/* PL011 TRM 3.3.6: the divisor is UARTCLK / (16 x baud), with a
+	 * 16-bit integer part that must be at least 1 */
+	if (!p->uart_baud || (p->uart_clock &&
+	    (p->uart_clock / 16 < p->uart_baud ||
+	     p->uart_clock / 16 / p->uart_baud > 0xffff)))
+		diag_error(f, xmlGetLineNo(n), "<uart clock=\"%u\" baud=\"%u\">: "
+			   "no PL011 divisor gives that baud rate (it needs "
+			   "clock / (16 x baud) between 1 and 65535)",
+			   p->uart_clock, p->uart_baud);
 	n = child(r, "gic");
 	p->gicd = num_prop(f, n, "gicd", 0, NULL);
 	p->gicc = num_prop(f, n, "gicc", 0, NULL);
@@ -467,6 +582,12 @@ void scenario_free(struct scenario *s)
 		free(d->compatible);
 	}
 	free(s->plat.devs);
+	for (unsigned i = 0; i < s->plat.nr_reserved; i++)
+		free(s->plat.reserved[i].name);
+	for (unsigned i = 0; i < s->plat.nr_banks; i++)
+		free(s->plat.banks[i].name);
+	free(s->plat.reserved);
+	free(s->plat.banks);
 	free(s->plat.file);
 	free(s->plat.name);
 	free(s->plat.qemu_machine);

@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <phidias/config.h>
+
 #define SZ_4K 0x1000ull
 #define SZ_64K 0x10000ull
 #define SZ_2M 0x200000ull
@@ -106,14 +108,30 @@ struct plat_device {
 	long owner_line;
 };
 
+/* A RAM bank or a range the firmware keeps, of the platform. */
+struct plat_range {
+	char *name;		/* reserved ranges only */
+	uint64_t base, size;
+	long line;
+};
+
 struct platform {
 	char *file;		/* path of the platform XML */
 	char *name;
-	unsigned max_cpus;
+	unsigned max_cpus;	/* number of <cpu> */
+	uint64_t mpidr[PHIDIAS_MAX_PCPUS];	/* of pcpu 0 .. max_cpus - 1 */
+	/* RAM banks, sorted by address; ram_base is the lowest, ram_size the
+	 * span from it to the end of the highest bank (holes included) */
+	struct plat_range *banks;
+	unsigned nr_banks;
+	struct plat_range *reserved;	/* inside banks, sorted by address */
+	unsigned nr_reserved;
 	uint64_t ram_base, ram_size;
 	uint64_t hyp_load;
+	long hyp_line;		/* of <hypervisor load> */
 	uint64_t uart_base;
 	unsigned uart_irq;
+	unsigned uart_clock, uart_baud;	/* Hz, bit/s; clock 0 if not given */
 	uint64_t gicd, gicc, gich, gicv;
 	unsigned maint_irq;
 	unsigned hyp_timer_irq, virt_timer_irq, phys_timer_irq;
@@ -270,6 +288,11 @@ int check_layout_inputs(const struct scenario *s);
 int layout_memory(struct scenario *s);
 /* The largest block size (1G, 2M, 4K) not larger than size. */
 uint64_t layout_block_align(uint64_t size);
+/* 1 if [base, base + size) lies inside one RAM bank of p and clear of
+ * every reserved range; else 0 and, if what is not NULL, *what names the
+ * first reserved range it touches (NULL if it is outside the banks). */
+int layout_in_ram(const struct platform *p, uint64_t base, uint64_t size,
+		  const struct plat_range **what);
 /* The DTB IPA of a VM with RAM of the given size. */
 uint64_t layout_dtb_ipa(uint64_t ram_size);
 /* The IPA of an initrd of the given size: 4 KiB aligned, right below the

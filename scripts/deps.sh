@@ -18,6 +18,7 @@ gcc:gcc
 make:make
 /usr/lib/python3/dist-packages/pytest/__init__.py:python3-pytest
 /usr/lib/python3/dist-packages/pexpect/__init__.py:python3-pexpect
+/usr/lib/u-boot/qemu_arm64/u-boot.bin:u-boot-qemu
 "
 
 missing=""

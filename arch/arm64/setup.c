@@ -67,8 +67,8 @@ void arch_cpu_setup(struct pcpu *p)
 	isb();
 }
 
-uint64_t arch_cpu_mpidr(uint32_t cpu)
+uint64_t arch_cpu_self_mpidr(void)
 {
-	/* QEMU virt numbers CPUs linearly in Aff0, eight per cluster. */
-	return (cpu % 8) | ((uint64_t)(cpu / 8) << 8);
+	/* Affinity fields only: Aff3 [39:32], Aff2-Aff0 [23:0] (Arm ARM D13.2.86). */
+	return sysreg_read(mpidr_el1) & 0xff00ffffffull;
 }

@@ -22,9 +22,15 @@ static uint64_t rnd(uint64_t n)
 	return (rng * 0x2545f4914f6cdd1dull) % n;
 }
 
+/* One bank at 0x40000000 (QEMU virt's), what base_scenario() uses. */
+static struct plat_range one_bank;
+
 static void base_scenario(struct scenario *s, uint64_t ram_size, unsigned nvms)
 {
 	memset(s, 0, sizeof(*s));
+	one_bank = (struct plat_range){ NULL, 0x40000000ull, ram_size, 1 };
+	s->plat.banks = &one_bank;
+	s->plat.nr_banks = 1;
 	s->file = "random.xml";
 	s->name = "random";
 	s->plat.file = "plat.xml";
@@ -231,6 +237,162 @@ static void test_block_alignment_and_dtb(void)
 	CHECK(layout_dtb_ipa(4 << 20) == 0x403f0000ull, "dtb 4M");
 }
 
+/*
+ * A HiKey-like board: the first GiB at 0 with firmware ranges inside it,
+ * a second GiB after a hole.  What lands where is checked against the
+ * ranges written here, not against layout_in_ram().
+ */
+static struct plat_range hk_banks[] = {
+	{ NULL, 0x00000000ull, SZ_1G, 1 },
+	{ NULL, 0x80000000ull, SZ_1G, 2 },	/* a hole of 1G before it */
+};
+static struct plat_range hk_rsv[] = {
+	{ "mcu", 0x05e00000ull, 0x100000ull, 3 },
+	{ "mbox", 0x06dff000ull, SZ_4K, 4 },
+	{ "ramoops", 0x21f00000ull, 0x100000ull, 5 },
+	{ "optee", 0x3e000000ull, 0x2000000ull, 6 },
+};
+
+static void hikey_like(struct scenario *s, unsigned nvms)
+{
+	base_scenario(s, SZ_1G, nvms);
+	s->plat.banks = hk_banks;
+	s->plat.nr_banks = 2;
+	s->plat.reserved = hk_rsv;
+	s->plat.nr_reserved = 4;
+	s->plat.ram_base = 0;
+	s->plat.ram_size = 0x80000000ull + SZ_1G;
+	s->plat.hyp_load = 0x08000000ull;
+}
+
+/* Inside one bank and clear of every firmware range. */
+static int hk_ok(uint64_t base, uint64_t size)
+{
+	int in = 0;
+
+	for (unsigned i = 0; i < 2; i++)
+		in |= base >= hk_banks[i].base &&
+		      base + size <= hk_banks[i].base + hk_banks[i].size;
+	for (unsigned i = 0; i < 4; i++)
+		if (overlaps(base, size, hk_rsv[i].base, hk_rsv[i].size))
+			return 0;
+	return in;
+}
+
+static void test_banks_and_reserved_ranges_are_respected(void)
+{
+	unsigned ok = 0, runs = 1000;
+
+	for (unsigned run = 0; run < runs; run++) {
+		struct scenario s;
+		unsigned nvms = 1 + (unsigned)rnd(12);
+		uint64_t used = 0;
+
+		hikey_like(&s, nvms);
+		for (unsigned i = 0; i < nvms; i++) {
+			s.vms[i].kernel_size = 1 + rnd(1 << 20);
+			s.vms[i].mem_size = rnd(5) ? random_size() : (64 + rnd(400)) << 20;
+			if (used + s.vms[i].mem_size > SZ_1G + SZ_1G / 2)
+				s.vms[i].mem_size = SCHISM_MIN_VM_RAM;
+			used += s.vms[i].mem_size;
+		}
+		diag_reset();
+		if (layout_memory(&s) != 0) {
+			CHECK(diag_count() > 0, "failure without an error message");
+			free(s.vms);
+			continue;
+		}
+		ok++;
+		CHECK(hk_ok(s.hyp_base, s.hyp_size) &&
+		      hk_ok(s.percpu_base, s.nr_pcpus * s.percpu_size),
+		      "hypervisor or per-CPU areas in a hole");
+		for (unsigned i = 0; i < nvms; i++) {
+			const struct vm *a = &s.vms[i];
+
+			CHECK(hk_ok(a->mem_base, a->mem_size), "VM %u (0x%llx+0x%llx) "
+			      "in a hole or a firmware range", i,
+			      (unsigned long long)a->mem_base,
+			      (unsigned long long)a->mem_size);
+			CHECK(a->mem_base >= SZ_2M, "VM %u in the first 2 MiB", i);
+			CHECK(is_aligned(a->mem_base, expected_align(a->mem_size)),
+			      "VM %u not aligned", i);
+			CHECK(!overlaps(a->mem_base, a->mem_size, s.hyp_base, s.hyp_size) &&
+			      !overlaps(a->mem_base, a->mem_size, s.percpu_base,
+					s.nr_pcpus * s.percpu_size),
+			      "VM %u overlaps the hypervisor", i);
+			for (unsigned j = 0; j < i; j++)
+				CHECK(!overlaps(a->mem_base, a->mem_size,
+						s.vms[j].mem_base, s.vms[j].mem_size),
+				      "VMs %u and %u overlap", j, i);
+		}
+		free(s.vms);
+	}
+	CHECK(ok > runs * 9 / 10, "only %u of %u layouts with holes succeeded", ok, runs);
+	printf("layouts with banks and reserved ranges: %u of %u placed\n", ok, runs);
+}
+
+static void test_large_vm_goes_to_the_next_bank(void)
+{
+	struct scenario s;
+
+	hikey_like(&s, 2);
+	s.vms[0].mem_size = 512ull << 20;	/* no 512M segment in the first GiB */
+	s.vms[1].mem_size = 300ull << 20;	/* fits below ramoops or OP-TEE */
+	diag_reset();
+	CHECK(layout_memory(&s) == 0, "layout failed");
+	CHECK(s.vms[0].mem_base == 0x80000000ull, "512M VM at 0x%llx",
+	      (unsigned long long)s.vms[0].mem_base);
+	CHECK(s.vms[1].mem_base < SZ_1G && hk_ok(s.vms[1].mem_base, s.vms[1].mem_size),
+	      "300M VM at 0x%llx", (unsigned long long)s.vms[1].mem_base);
+	free(s.vms);
+}
+
+static void test_fixed_in_a_hole_is_rejected(void)
+{
+	const uint64_t bad[] = {
+		0x3d000000ull,	/* runs into OP-TEE */
+		0x06c00000ull,	/* covers the mailbox page */
+		0x3ff00000ull,	/* from OP-TEE across the end of the bank */
+		0x50000000ull,	/* between the banks */
+	};
+
+	for (unsigned i = 0; i < 4; i++) {
+		struct scenario s;
+
+		hikey_like(&s, 1);
+		s.vms[0].mem_size = 32ull << 20;
+		s.vms[0].mem_fixed = 1;
+		s.vms[0].mem_base = bad[i];
+		diag_reset();
+		CHECK(layout_memory(&s) != 0 && diag_count() == 1,
+		      "fixed VM at 0x%llx accepted", (unsigned long long)bad[i]);
+		free(s.vms);
+	}
+	{
+		struct scenario s;
+
+		hikey_like(&s, 1);
+		s.vms[0].mem_size = 32ull << 20;
+		s.vms[0].mem_fixed = 1;
+		s.vms[0].mem_base = 0x22000000ull;	/* just above ramoops */
+		diag_reset();
+		CHECK(layout_memory(&s) == 0, "fixed VM clear of the holes refused");
+		free(s.vms);
+	}
+}
+
+static void test_hypervisor_in_a_hole_is_rejected(void)
+{
+	struct scenario s;
+
+	hikey_like(&s, 1);
+	s.vms[0].mem_size = 16ull << 20;
+	s.plat.hyp_load = 0x05c00000ull;	/* its 4 MiB run into the MCU range */
+	diag_reset();
+	CHECK(layout_memory(&s) != 0, "hypervisor over the MCU firmware accepted");
+	free(s.vms);
+}
+
 int main(void)
 {
 	diag_set_quiet(1);
@@ -239,5 +401,9 @@ int main(void)
 	test_layout_fails_when_ram_is_exhausted();
 	test_fixed_overlap_is_rejected();
 	test_randomized_layouts();
+	test_banks_and_reserved_ranges_are_respected();
+	test_large_vm_goes_to_the_next_bank();
+	test_fixed_in_a_hole_is_rejected();
+	test_hypervisor_in_a_hole_is_rejected();
 	return unit_summary("test_layout");
 }

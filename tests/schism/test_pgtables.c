@@ -172,6 +172,97 @@ static unsigned expected_vm(const struct scenario *s, unsigned v,
 	return coalesce(m, n);
 }
 
+/*
+ * Every normal-memory mapping the walker found, at EL2 and in any stage 2,
+ * lands inside one RAM bank of the platform and clear of the ranges its
+ * firmware reserves; device mappings lie outside RAM.  Written against the
+ * platform's own ranges, not layout.c.
+ */
+static int in_ram(const struct platform *pl, uint64_t pa, uint64_t size,
+		  const char **why)
+{
+	int in = 0;
+
+	for (unsigned i = 0; i < pl->nr_banks; i++)
+		in |= pa >= pl->banks[i].base &&
+		      pa + size <= pl->banks[i].base + pl->banks[i].size;
+	*why = in ? NULL : "outside every RAM bank";
+	for (unsigned i = 0; i < pl->nr_reserved; i++)
+		if (pa < pl->reserved[i].base + pl->reserved[i].size &&
+		    pl->reserved[i].base < pa + size) {
+			*why = pl->reserved[i].name;
+			return 0;
+		}
+	return in;
+}
+
+static int touches_ram(const struct platform *pl, uint64_t pa, uint64_t size)
+{
+	for (unsigned i = 0; i < pl->nr_banks; i++)
+		if (pa < pl->banks[i].base + pl->banks[i].size &&
+		    pl->banks[i].base < pa + size)
+			return 1;
+	return 0;
+}
+
+static void check_ram_use(const char *name, const struct scenario *s,
+			  const struct map *el2, unsigned nel2,
+			  struct map (*s2)[MAX_MAPS], const unsigned *ns2)
+{
+	const char *why;
+
+	for (unsigned i = 0; i < nel2; i++) {
+		int device = (el2[i].attrs & (7ull << 2)) == 0;	/* AttrIndx 0 */
+
+		if (device)
+			CHECK(!touches_ram(&s->plat, el2[i].pa, el2[i].size),
+			      "%s: EL2 device mapping 0x%llx over RAM", name,
+			      (unsigned long long)el2[i].pa);
+		else
+			CHECK(in_ram(&s->plat, el2[i].pa, el2[i].size, &why),
+			      "%s: EL2 maps 0x%llx-0x%llx: %s", name,
+			      (unsigned long long)el2[i].pa,
+			      (unsigned long long)(el2[i].pa + el2[i].size - 1), why);
+	}
+	for (unsigned v = 0; v < s->nr_vms && v < MAX_VMS; v++)
+		for (unsigned i = 0; i < ns2[v]; i++) {
+			/* stage-2 MemAttr[3:2] = 0b00: device */
+			int device = ((s2[v][i].attrs >> 4) & 3) == 0;
+
+			if (device)
+				CHECK(!touches_ram(&s->plat, s2[v][i].pa, s2[v][i].size),
+				      "%s: VM %u device mapping 0x%llx over RAM",
+				      name, v, (unsigned long long)s2[v][i].pa);
+			else
+				CHECK(in_ram(&s->plat, s2[v][i].pa, s2[v][i].size, &why),
+				      "%s: VM %u maps PA 0x%llx-0x%llx: %s", name, v,
+				      (unsigned long long)s2[v][i].pa,
+				      (unsigned long long)(s2[v][i].pa + s2[v][i].size - 1),
+				      why);
+		}
+}
+
+/* The CPU table: one MPIDR per hypervisor CPU, the platform's, in order;
+ * for the HiKey the board's own numbers, written here from hi6220.dtsi. */
+static void check_cpus(const char *name, const struct scenario *s,
+		       const uint64_t *mpidr, unsigned n)
+{
+	static const uint64_t hikey[8] = { 0x000, 0x001, 0x002, 0x003,
+					   0x100, 0x101, 0x102, 0x103 };
+
+	CHECK(n == s->nr_pcpus, "%s: %u CPU entries for %u CPUs", name, n,
+	      s->nr_pcpus);
+	for (unsigned i = 0; i < n && i < s->nr_pcpus; i++) {
+		CHECK(mpidr[i] == s->plat.mpidr[i], "%s: CPU %u MPIDR 0x%llx, "
+		      "platform says 0x%llx", name, i, (unsigned long long)mpidr[i],
+		      (unsigned long long)s->plat.mpidr[i]);
+		if (!strcmp(s->plat.name, "hikey"))
+			CHECK(i < 8 && mpidr[i] == hikey[i], "%s: CPU %u MPIDR 0x%llx "
+			      "is not the HiKey's", name, i,
+			      (unsigned long long)mpidr[i]);
+	}
+}
+
 static void check_scenario_tables(const char *name, const char *xml,
 				  const char *platforms, const char *imgdir,
 				  const char *tmp)
@@ -187,6 +278,8 @@ static void check_scenario_tables(const char *name, const char *xml,
 	static struct map s2got[MAX_VMS][MAX_MAPS];
 	static struct area memgot[MAX_VMS][MAX_MAPS];
 	unsigned nel2 = 0, nel2got = 0, ns2got[MAX_VMS] = { 0 }, nmem[MAX_VMS] = { 0 };
+	uint64_t mpidr[PHIDIAS_MAX_PCPUS];
+	unsigned ncpu = 0;
 	FILE *p;
 
 	diag_reset();
@@ -244,6 +337,10 @@ static void check_scenario_tables(const char *name, const char *xml,
 				  &m.attrs) == 5 && vm < MAX_VMS) {
 			if (ns2got[vm] < MAX_MAPS)
 				s2got[vm][ns2got[vm]++] = m;
+		} else if (sscanf(line, "CPU %u %" SCNx64, &vm, &m.va) == 2) {
+			CHECK(vm == ncpu && ncpu < PHIDIAS_MAX_PCPUS, "%s: %s", name, line);
+			if (ncpu < PHIDIAS_MAX_PCPUS)
+				mpidr[ncpu++] = m.va;
 		} else if (sscanf(line, "MEM %u %" SCNx64 " %" SCNx64 " %" SCNx64
 				  " %x %u %63s", &vm, &a.ipa, &a.pa, &a.size,
 				  &a.flags, &a.kind, a.name) == 7 && vm < MAX_VMS) {
@@ -284,6 +381,8 @@ static void check_scenario_tables(const char *name, const char *xml,
 		free(what);
 	}
 	compare(name, el2, nel2, el2got, nel2got);
+	check_ram_use(name, s, el2got, nel2got, s2got, ns2got);
+	check_cpus(name, s, mpidr, ncpu);
 	printf("%s: %u VM(s), %u EL2 run(s) checked\n", name, s->nr_vms, nel2got);
 free_model:
 	pgtables_free(t);
@@ -335,6 +434,22 @@ static const struct {
 	  " <vm name=\"d\"><vcpu pcpu=\"1\"/><memory size=\"0x1ff000\"/>"
 	  "<kernel file=\"hello.bin\"/></vm>\n"
 	  "</scenario>\n" },
+	{ "hikey-eight-cpus", /* all 8 HiKey CPUs; around the firmware holes;
+			       * a VM too big for any gap of the first GiB */
+	  "<scenario name=\"hk8\" platform=\"hikey\">\n"
+	  " <hypervisor cpus=\"8\"/>\n"
+	  " <shmem name=\"s\" size=\"1M\"/>\n"
+	  " <vm name=\"a\"><vcpu pcpu=\"0\"/><vcpu pcpu=\"4\"/><memory size=\"512M\"/>"
+	  "<kernel file=\"hello.bin\"/><uart/><shmem ref=\"s\" base=\"0x60000000\"/></vm>\n"
+	  " <vm name=\"b\"><vcpu pcpu=\"1\"/><memory size=\"32M\" base=\"0x22000000\"/>"
+	  "<kernel file=\"hello.bin\"/><device ref=\"rtc\"/></vm>\n"
+	  " <vm name=\"c\"><vcpu pcpu=\"2\"/><vcpu pcpu=\"3\"/><memory size=\"90M\"/>"
+	  "<kernel file=\"hello.bin\"/><shmem ref=\"s\" base=\"0x60000000\"/></vm>\n"
+	  " <vm name=\"d\"><vcpu pcpu=\"5\"/><vcpu pcpu=\"6\"/><vcpu pcpu=\"7\"/>"
+	  "<memory size=\"300M\"/><kernel file=\"ticker.bin\"/></vm>\n"
+	  " <vm name=\"e\"><vcpu pcpu=\"7\"/><memory size=\"0x3000000\"/>"
+	  "<kernel file=\"echo.bin\"/></vm>\n"
+	  "</scenario>\n" },
 	{ "shared-and-devices", /* shmem (fixed/free, ro/rw), devices, initrd */
 	  "<scenario name=\"shd\" platform=\"qemu-virt\">\n"
 	  " <hypervisor cpus=\"2\"/>\n"
@@ -382,10 +497,11 @@ int main(int argc, char **argv)
 			free(path);
 		}
 	}
-	cmd = xasprintf("cp %s/config/platforms/qemu-virt.xml %s/config/platform.xsd %s/ && "
+	cmd = xasprintf("cp %s/config/platforms/qemu-virt.xml %s/config/platforms/hikey.xml "
+			"%s/config/platform.xsd %s/ && "
 			"sed -e 's/name=\"qemu-virt\"/name=\"big\"/' -e 's/size=\"1G\"/size=\"8G\"/' "
 			"%s/config/platforms/qemu-virt.xml > %s/big.xml",
-			root, root, plats, root, plats);
+			root, root, root, plats, root, plats);
 	run_cmd(cmd);
 	free(cmd);
 
@@ -394,6 +510,42 @@ int main(int argc, char **argv)
 		write_file(path, builtin[i].xml, strlen(builtin[i].xml));
 		check_scenario_tables(builtin[i].name, path, plats, imgs, tmp);
 		free(path);
+	}
+
+	/* The HiKey scenarios, with stand-ins for the Linux images. */
+	{
+		static const uint8_t image_hdr[64] = {
+			[0] = 0x10, [3] = 0x14,		/* b +64 */
+			[9] = 0x00, [10] = 0x08,	/* text_offset 0x80000 */
+			[18] = 0x40,			/* image_size 4 MiB */
+			[56] = 'A', [57] = 'R', [58] = 'M', [59] = 0x64,
+		};
+		char *name;
+
+		path = xasprintf("%s/Image", imgs);
+		write_file(path, (const char *)image_hdr, sizeof(image_hdr));
+		free(path);
+		path = xasprintf("%s/initramfs.cpio.gz", imgs);
+		write_file(path, NULL, 300000);
+		free(path);
+		name = xasprintf("%s/scenarios", root);
+		d = opendir(name);
+		CHECK(d != NULL, "no %s", name);
+		while (d && (e = readdir(d))) {
+			size_t n = strlen(e->d_name);
+
+			if (strncmp(e->d_name, "hikey-", 6) || n < 5 ||
+			    strcmp(e->d_name + n - 4, ".xml"))
+				continue;
+			path = xasprintf("%s/%s", name, e->d_name);
+			cmd = xasprintf("%.*s", (int)(n - 4), e->d_name);
+			check_scenario_tables(cmd, path, plats, imgs, tmp);
+			free(cmd);
+			free(path);
+		}
+		if (d)
+			closedir(d);
+		free(name);
 	}
 
 	gooddir = xasprintf("%s/tests/schism/good", root);

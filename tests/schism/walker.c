@@ -8,6 +8,7 @@
  *   EL2 <va> <pa> <size> <attrs>
  *   S2 <vm> <ipa> <pa> <size> <attrs>
  *   MEM <vm> <ipa> <pa> <size> <flags> <kind> <name>
+ *   CPU <pcpu> <mpidr>
  *   ERR <what>     (malformed tables or config)
  * attrs = the descriptor without output address and bits [1:0].
  */
@@ -125,5 +126,7 @@ int main(void)
 		if (vm->first_vcpu + vm->nr_vcpus > c->nr_vcpus)
 			printf("ERR vCPUs of VM %u out of range\n", v);
 	}
+	for (uint32_t p = 0; p < c->nr_pcpus; p++)
+		printf("CPU %u 0x%" PRIx64 "\n", p, c->pcpus[p].mpidr);
 	return errors ? 1 : 0;
 }

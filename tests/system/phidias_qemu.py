@@ -125,10 +125,19 @@ def load_scenario(name):
     )
 
 
+def runs_on_qemu(name):
+    """Whether QEMU models the scenario's platform (its platform file has a
+    <qemu> element); the HiKey scenarios only build here."""
+    platform = ET.parse(os.path.join(SCENARIO_DIR, name + ".xml")).getroot().get("platform")
+    path = os.path.join(REPO, "config", "platforms", platform + ".xml")
+    return os.path.exists(path) and ET.parse(path).getroot().find("qemu") is not None
+
+
 def scenario_names(pattern=r".*"):
+    """The scenarios QEMU can boot whose name matches pattern."""
     names = sorted(os.path.splitext(f)[0] for f in os.listdir(SCENARIO_DIR)
                    if f.endswith(".xml"))
-    return [n for n in names if re.fullmatch(pattern, n)]
+    return [n for n in names if re.fullmatch(pattern, n) and runs_on_qemu(n)]
 
 
 # ---------------------------------------------------------------------------

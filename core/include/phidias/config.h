@@ -178,6 +178,12 @@ struct phidias_pcpu_config {
 	uint32_t nr_vcpus;
 	uint32_t reserved;
 	const uint32_t *vcpus;	/* global vCPU indices, in round-robin order */
+	/*
+	 * MPIDR_EL1 affinity of this physical CPU, from the platform's <cpu>
+	 * list: the target of PSCI CPU_ON (PSCI 1.1, 5.1.4).  CPU 0 is the
+	 * one the bootloader enters on.
+	 */
+	uint64_t mpidr;
 };
 
 enum phidias_psci_conduit {
@@ -188,9 +194,15 @@ enum phidias_psci_conduit {
 /* The physical board as the hypervisor drives it. */
 struct phidias_platform_config {
 	const char *name;
-	uint64_t ram_base;
-	uint64_t ram_size;
 	uint64_t uart_base;	/* console PL011 */
+	/*
+	 * The console's reference clock (UARTCLK) and line speed: when the
+	 * firmware left the UART disabled, the driver programs the baud-rate
+	 * divisor from them (8N1).  uart_clock_hz 0: unknown, the driver
+	 * never reprograms the UART.
+	 */
+	uint32_t uart_clock_hz;
+	uint32_t uart_baud;
 	uint64_t gicd_base;
 	uint64_t gicc_base;
 	uint64_t gich_base;

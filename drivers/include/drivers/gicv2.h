@@ -8,7 +8,8 @@
 #define GIC_SPURIOUS 1023u
 
 void gic_init_dist(uint64_t gicd, uint64_t gicc, uint64_t gich);
-void gic_init_cpu(void);
+/* This CPU's interfaces; cpu is its index (learns its GIC interface number). */
+void gic_init_cpu(uint32_t cpu);
 void gic_enable_irq(uint32_t irq, uint32_t target_cpu);
 void gic_disable_irq(uint32_t irq);
 /* Acknowledge the highest-priority pending interrupt; GIC_SPURIOUS if none. */

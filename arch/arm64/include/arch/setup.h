@@ -14,7 +14,7 @@ extern char secondary_entry[];
 void arch_mmu_enable(void);
 /* Trap configuration, stage 2 and timers of this CPU. */
 void arch_cpu_setup(struct pcpu *p);
-/* MPIDR of physical CPU n. */
-uint64_t arch_cpu_mpidr(uint32_t cpu);
+/* The affinity fields of this CPU's MPIDR_EL1 (what PSCI CPU_ON takes). */
+uint64_t arch_cpu_self_mpidr(void);
 
 #endif
