@@ -159,11 +159,11 @@ static void focus_line(char *buf, size_t size, uint32_t id, const char *why)
 /* Other output went on after cutting the focused VM's prompt: show it again once all is quiet. */
 static void quiet_check(struct event *ev)
 {
-	char line[128];
-
 	(void)ev;
 	spin_lock(&out_lock);
 	if (focus_cut && arch_counter() - last_output >= ms_ticks(QUIET_MS)) {
+		char line[128];
+
 		focus_line(line, sizeof(line), focus, 0);
 		end_open_line();
 		puts_raw(line);
@@ -342,7 +342,7 @@ static void console_input(char c)
 		return;
 	}
 	escape_pending = 0;
-	if (c >= '1' && c <= '9' && (uint32_t)(c - '1') < PHIDIAS_NR_VMS) {
+	if (c >= '1' && c <= '0' + KEY_VMS) {
 		select_vm((uint32_t)(c - '1'));
 	} else if (c == 'n') {
 		uint32_t id = next_taker(focus);
@@ -400,11 +400,10 @@ void console_vm_room(struct vm *vm)
 
 void console_vm_stopped(struct vm *vm)
 {
-	uint32_t id;
-
 	spin_lock(&in_lock);
 	if (vm->cfg->id == focus) {
-		id = next_taker(focus);
+		uint32_t id = next_taker(focus);
+
 		if (id != NO_VM && id != focus) {
 			char why[48];
 
