@@ -1,24 +1,51 @@
 # SPDX-License-Identifier: Apache-2.0
 #
-# Phidias: the one entry point.
-#   make [SCENARIO=s]       build build/<s>/phidias.bin (and .elf)
-#   make run [SCENARIO=s]   build it and boot it under QEMU
-#   make test               host unit tests + system tests (boots QEMU)
-#   make bench              benchmark figures (QEMU -icount), no pass/fail
-#   make deps               install what is missing (Debian packages)
-#   make clean              remove everything the build wrote
+# Phidias: the one entry point.  `make help` prints this list.
+#   make [SCENARIO=s]        build build/<s>/phidias.bin (and .elf); s is a name in
+#                            scenarios/ or a path to your own .xml (build/<its name>/)
+#   make run [SCENARIO=s]    build it and boot it under QEMU (prints the command)
+#   make list                every scenario in scenarios/ with its one-line description
+#   make scenarios           build every scenario in scenarios/
+#   make guests              the bare-metal guests (build/guests/<g>.bin)
+#   make guests-qemu         the same linked to run on bare QEMU (build/guests/qemu/)
+#   make linux-guest         the Linux guest (build/guests/linux/Image, initramfs.cpio.gz)
+#   make linux-qemu          boot the Linux guest on bare QEMU (no hypervisor)
+#   make linux-headers       kernel headers for out-of-tree modules
+#   make linux-clean         remove the Linux guest but keep the package cache
+#   make linux-distclean     remove the package cache too
+#   make test                host unit tests + system tests (boots QEMU)
+#   make schism-unit-test    schism's unit tests only
+#   make console-unit-test   the console multiplexer's host unit test only
+#   make bench               benchmark figures (QEMU -icount), no pass/fail
+#   make deps                install what is missing (Debian packages)
+#   make clean               remove everything the build wrote (build/)
+# Variables:
+#   SCENARIO=name|file.xml   default: $(DEFAULT_SCENARIO)
+#   IMAGE_PATH="dir ..."     more folders where schism looks for the images a
+#                            scenario names (before build/guests; the scenario's
+#                            own folder is searched last)
+#   EXTRA_GUESTS="src ..."   your own bare-metal guests, each a .c file or a folder
+#                            of .c/.S files, built like those in guests/baremetal/
+#   V=1                      show every command in full
 
-SCENARIO ?= linux-pair
+# The scenario `make` and `make run` build when none is given.
+DEFAULT_SCENARIO := linux-pair
+SCENARIO ?= $(DEFAULT_SCENARIO)
 BUILD := build
 CROSS := aarch64-linux-gnu-
 HOSTCC := gcc
 PYTHON := /usr/bin/python3
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
+comma := ,
+empty :=
+space := $(empty) $(empty)
+# $(call say,TAG,what): the one short line of a step (nothing with V=1, which shows the command).
+say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' '$(1)' '$(2)';)
 
 # Everything else needs the tools; `make deps` installs them, and the
 # goals that need them check first (once per make invocation).
-ifeq ($(filter deps clean help,$(MAKECMDGOALS)),)
+ifeq ($(filter deps clean help list,$(MAKECMDGOALS)),)
 ifeq ($(PHIDIAS_DEPS_CHECKED),)
 DEPS_STATUS := $(shell scripts/deps.sh --ensure >&2; echo $$?)
 ifneq ($(DEPS_STATUS),0)
@@ -28,8 +55,13 @@ export PHIDIAS_DEPS_CHECKED := 1
 endif
 endif
 
-.PHONY: all run test bench deps clean help scenarios
-all: $(BUILD)/$(SCENARIO)/phidias.bin
+# SCENARIO is a name in scenarios/ or the path of an .xml file; either way
+# it builds into build/<name>/, <name> being the file's name without .xml.
+SCENARIO_NAME := $(basename $(notdir $(SCENARIO)))
+SCENARIO_XML := $(firstword $(wildcard $(filter %.xml,$(SCENARIO)) scenarios/$(SCENARIO_NAME).xml))
+
+.PHONY: all run test bench deps clean help scenarios list
+all: $(BUILD)/$(SCENARIO_NAME)/phidias.bin
 
 include schism/schism.mk
 include guests/baremetal/guests.mk
@@ -38,9 +70,12 @@ include guests/linux/linux.mk
 SCENARIOS := $(basename $(notdir $(wildcard scenarios/*.xml)))
 # build/<scenario>/ sits beside the build's own folders.
 RESERVED_NAMES := guests host test-logs
-$(foreach s,$(filter $(RESERVED_NAMES),$(SCENARIOS) $(SCENARIO)),\
-	$(error scenario name '$(s)' is reserved (build/$(s)/ is used by the build): rename scenarios/$(s).xml))
+$(foreach s,$(filter $(RESERVED_NAMES),$(SCENARIOS) $(SCENARIO_NAME)),\
+	$(error scenario name '$(s)' is reserved (build/$(s)/ is used by the build): rename $(s).xml))
 scenarios: $(foreach s,$(SCENARIOS),$(BUILD)/$(s)/phidias.bin)
+
+list:
+	@$(PYTHON) scripts/scenarios.py list scenarios
 
 # ---------------------------------------------------------------------------
 # The hypervisor, built once per scenario (its tables are compiled in).
@@ -54,64 +89,100 @@ HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
 	-Icore/include -Iarch/arm64/include -Idrivers/include -Iemul/include -MMD -MP
 HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 
-# Guest images the build can make; schism finds them with -I.  A scenario
-# depends on those it names (file="..."), so building a bare-metal scenario
-# never fetches Linux.
-GUEST_IMAGES := $(foreach g,$(BAREMETAL_GUESTS),$(BUILD)/guests/$(g).bin) $(LINUX_IMAGES)
-IMAGE_DIRS := $(BUILD)/guests $(BUILD)/guests/linux
-scenario_files = $(patsubst file="%",%,$(shell grep -o 'file="[^"]*"' scenarios/$(1).xml 2>/dev/null))
-scenario_images = $(filter $(addprefix %/,$(call scenario_files,$(1))),$(GUEST_IMAGES))
+# Guest images the build can make; schism finds them with -I (IMAGE_PATH
+# first).  A scenario depends on those it names (file="..."), so building a
+# bare-metal scenario never fetches Linux.
+GUEST_IMAGES := $(foreach g,$(BAREMETAL_GUESTS) $(BM_EXTRA_NAMES),$(BUILD)/guests/$(g).bin) $(LINUX_IMAGES)
+IMAGE_DIRS := $(IMAGE_PATH) $(BUILD)/guests $(BUILD)/guests/linux
+scenario_files = $(patsubst file="%",%,$(shell grep -o 'file="[^"]*"' $(1) 2>/dev/null))
+# $(1) = the scenario's .xml: the images it names that the build makes, or
+# that already lie in an IMAGE_PATH folder or beside the scenario.
+scenario_images = $(filter $(addprefix %/,$(call scenario_files,$(1))),$(GUEST_IMAGES)) \
+	$(wildcard $(foreach d,$(IMAGE_PATH) $(dir $(1)),$(addprefix $(d)/,$(call scenario_files,$(1)))))
 
 # schism writes gen/ atomically: one run makes all of these.
 GEN_FILES := config.c pagetables.c blobs.S phidias.ld phidias_gen.h qemu.args
-.SECONDEXPANSION:
-$(foreach f,$(GEN_FILES),$(BUILD)/%/gen/$(f)): scenarios/%.xml $(SCHISM) $$(call scenario_images,$$*) \
-		config/scenario.xsd config/platform.xsd $(wildcard config/platforms/*.xml)
-	$(Q)echo "  SCHISM  $<"
-	$(Q)$(SCHISM) $(addprefix -I ,$(IMAGE_DIRS)) --platforms config/platforms \
-		--schema config/scenario.xsd --out $(BUILD)/$* $<
 .SECONDARY:
 
+# $(1) = scenario name, $(2) = its .xml
 define hyp_rules
+$(addprefix $(BUILD)/$(1)/gen/,$(GEN_FILES)) &: $(2) $(SCHISM) $(call scenario_images,$(2)) \
+		config/scenario.xsd config/platform.xsd $(wildcard config/platforms/*.xml)
+	$(call say,SCHISM,$(2))
+	$(Q)$(SCHISM) $(addprefix -I ,$(IMAGE_DIRS)) --platforms config/platforms \
+		--schema config/scenario.xsd --out $(BUILD)/$(1) $(2)
 $(BUILD)/$(1)/obj/%.o: %.c $(BUILD)/$(1)/gen/phidias_gen.h
 	@mkdir -p $$(dir $$@)
-	$(Q)echo "  CC      $$< [$(1)]"
+	$(call say,CC,$$< [$(1)])
 	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -I$(BUILD)/$(1)/gen -c $$< -o $$@
 $(BUILD)/$(1)/obj/%.o: %.S $(BUILD)/$(1)/gen/phidias_gen.h
 	@mkdir -p $$(dir $$@)
-	$(Q)echo "  AS      $$< [$(1)]"
+	$(call say,AS,$$< [$(1)])
 	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -D__ASSEMBLER__ -I$(BUILD)/$(1)/gen -c $$< -o $$@
 $(BUILD)/$(1)/obj/gen/%.o: $(BUILD)/$(1)/gen/%.c
 	@mkdir -p $$(dir $$@)
-	$(Q)echo "  CC      $$<"
+	$(call say,CC,$$<)
 	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -Wno-conversion -I$(BUILD)/$(1)/gen -c $$< -o $$@
 $(BUILD)/$(1)/obj/gen/%.o: $(BUILD)/$(1)/gen/%.S
 	@mkdir -p $$(dir $$@)
-	$(Q)echo "  AS      $$<"
+	$(call say,AS,$$<)
 	$(Q)$(CROSS)gcc $(HYP_CFLAGS) -D__ASSEMBLER__ -I$(BUILD)/$(1)/gen -c $$< -o $$@
 $(BUILD)/$(1)/phidias.elf: $(patsubst %,$(BUILD)/$(1)/obj/%.o,$(basename $(HYP_SRCS))) \
 		$(BUILD)/$(1)/obj/gen/config.o $(BUILD)/$(1)/obj/gen/pagetables.o \
 		$(BUILD)/$(1)/obj/gen/blobs.o $(BUILD)/$(1)/gen/phidias.ld
-	$(Q)echo "  LD      $$@"
+	$(call say,LD,$$@)
 	$(Q)$(CROSS)gcc $(HYP_LDFLAGS) -T $(BUILD)/$(1)/gen/phidias.ld -o $$@ \
 		$$(filter %.o,$$^)
 $(BUILD)/$(1)/phidias.bin: $(BUILD)/$(1)/phidias.elf
+	$(call say,OBJCOPY,$$@)
 	$(Q)$(CROSS)objcopy -O binary $$< $$@
 	@echo "built $$@ (memory map: $(BUILD)/$(1)/memmap.txt)"
 -include $(shell find $(BUILD)/$(1)/obj -name '*.d' 2>/dev/null)
 endef
-$(foreach s,$(sort $(SCENARIOS) $(SCENARIO)),$(eval $(call hyp_rules,$(s))))
+$(foreach s,$(SCENARIOS),$(eval $(call hyp_rules,$(s),scenarios/$(s).xml)))
+ifneq ($(SCENARIO_XML),)
+ifeq ($(filter $(SCENARIO_NAME),$(SCENARIOS)),)
+$(eval $(call hyp_rules,$(SCENARIO_NAME),$(SCENARIO_XML)))
+else ifneq ($(SCENARIO_XML),scenarios/$(SCENARIO_NAME).xml)
+$(error SCENARIO=$(SCENARIO) has the name of scenarios/$(SCENARIO_NAME).xml and would share build/$(SCENARIO_NAME)/: rename your file)
+endif
+else
+# An unknown scenario: whatever needs its image fails with one line that says which exist.
+$(BUILD)/$(SCENARIO_NAME)/phidias.bin:
+	@echo "error: no scenario '$(SCENARIO)': not a file, and scenarios/ has $(subst $(space),$(comma) ,$(SCENARIOS)) (or give SCENARIO=path/to/file.xml)" >&2; exit 1
+endif
 
 # ---------------------------------------------------------------------------
 
-run: $(BUILD)/$(SCENARIO)/phidias.bin
-	@echo "Booting '$(SCENARIO)'. Console focus: Ctrl-\\ then 1-9 or n. Quit QEMU: Ctrl-A x."
-	qemu-system-aarch64 $$(cat $(BUILD)/$(SCENARIO)/gen/qemu.args) -nographic \
-		-kernel $(BUILD)/$(SCENARIO)/phidias.bin
+# What `make run` runs (printed first): schism's machine options for the
+# scenario (gen/qemu.args) and the image.
+RUN_DIR := $(BUILD)/$(SCENARIO_NAME)
+QEMU_RUN = qemu-system-aarch64 $(shell cat $(RUN_DIR)/gen/qemu.args) -nographic -kernel $(RUN_DIR)/phidias.bin
+# The keys Ctrl-\ takes (1-9 at most): from the same count the hypervisor uses.
+RUN_KEYS = $(shell n=$$(sed -n 's/^\#define PHIDIAS_NR_VMS //p' $(RUN_DIR)/gen/phidias_gen.h); \
+	[ "$$n" -gt 9 ] && n=9; [ "$$n" -gt 1 ] && echo "1-$$n" || echo 1)
+
+run: $(BUILD)/$(SCENARIO_NAME)/phidias.bin
+	@echo "Booting '$(SCENARIO_NAME)'. Keyboard to another VM: Ctrl-\\ then $(RUN_KEYS) or n. Quit QEMU: Ctrl-A x."
+	$(QEMU_RUN)
 
 test: scenarios $(SCHISM)
-	$(MAKE) --no-print-directory schism-unit-test
+	$(MAKE) --no-print-directory schism-unit-test console-unit-test
 	$(PYTHON) -m pytest -ra tests
+
+# The console multiplexer's host unit test: core/console.c and core/log.c
+# against stand-ins for the UART, the CPU, the timer and the locks.
+CONSOLE_TEST := $(BUILD)/host/tests/test_console
+$(CONSOLE_TEST): tests/core/test_console.c core/console.c core/log.c \
+		$(wildcard tests/core/stubs/*.h tests/core/stubs/arch/*.h core/include/phidias/*.h) \
+		drivers/include/drivers/pl011.h
+	@mkdir -p $(@D)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
+		-Itests/core/stubs -Icore/include -Idrivers/include -o $@ $(filter %.c,$^)
+.PHONY: console-unit-test
+console-unit-test: $(CONSOLE_TEST)
+	$(CONSOLE_TEST)
 
 BENCH_SCENARIOS := bench-local bench-switch bench-doorbell-same bench-doorbell-cross
 bench: $(foreach s,$(BENCH_SCENARIOS),$(BUILD)/$(s)/phidias.bin)
@@ -124,4 +195,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n 's/^#   //p' Makefile
+	@sed -n '/^#   /{s/^#   //;s/\$$(DEFAULT_SCENARIO)/$(DEFAULT_SCENARIO)/;p}' Makefile

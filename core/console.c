@@ -85,6 +85,17 @@ static int dropping;		/* focused VM reads nothing: its input is dropped */
 static uint32_t dropped;
 static struct event stall_ev;	/* on the CPU that takes the UART interrupt */
 
+/* The digits that select a VM, as the hint lines print them: "1" or "1-<n>". */
+static const char *keys(void)
+{
+	static char range[] = "1-?";
+
+	if (KEY_VMS == 1)
+		return "1";
+	range[2] = (char)('0' + KEY_VMS);
+	return range;
+}
+
 static uint64_t ms_ticks(uint32_t ms)
 {
 	return arch_counter_freq() / 1000 * ms;
@@ -152,8 +163,8 @@ static void reshow(struct vm *vm)
 /* "console input -> 'vm' (<why>; <how to switch>)", the line every focus change prints. */
 static void focus_line(char *buf, size_t size, uint32_t id, const char *why)
 {
-	format(buf, size, "[phidias] console input -> '%s' (%s%sCtrl-\\ then 1-%u or n switches)",
-	       vms[id].cfg->name, why ? why : "", why ? "; " : "", (unsigned)KEY_VMS);
+	format(buf, size, "[phidias] console input -> '%s' (%s%sCtrl-\\ then %s or n switches)",
+	       vms[id].cfg->name, why ? why : "", why ? "; " : "", keys());
 }
 
 /* Other output went on after cutting the focused VM's prompt: show it again once all is quiet. */
@@ -352,8 +363,8 @@ static void console_input(char c)
 	} else if (c == CONSOLE_ESCAPE) {
 		deliver(c);
 	} else {
-		log_info("console: after Ctrl-\\ type 1-%u (a VM), n (next VM) or Ctrl-\\ (itself)",
-			 (unsigned)KEY_VMS);
+		log_info("console: after Ctrl-\\ type %s (a VM), n (next VM) or Ctrl-\\ (itself)",
+			 keys());
 	}
 }
 
@@ -411,7 +422,11 @@ void console_vm_stopped(struct vm *vm)
 			set_focus(id, why);
 		} else {
 			flow_reset();
-			log_info("console: no running VM with a UART is left to take input");
+			for (uint32_t i = 0; i < PHIDIAS_NR_VMS; i++)
+				if (vms[i].state == VM_RUNNING) {
+					log_info("console: no running VM with a UART is left to take input");
+					break;
+				}
 		}
 	}
 	spin_unlock(&in_lock);

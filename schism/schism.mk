@@ -20,11 +20,13 @@ SCHISM_PASS_OBJS := $(filter-out $(SCHISM_OBJDIR)/main.o,$(SCHISM_OBJS))
 
 $(SCHISM_OBJDIR)/%.o: $(SCHISM_DIR)/%.c $(SCHISM_HDRS)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(SCHISM_CFLAGS) -c -o $@ $<
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(SCHISM_CFLAGS) -c -o $@ $<
 
 $(SCHISM): $(SCHISM_OBJS)
 	@mkdir -p $(@D)
-	$(HOSTCC) -o $@ $(SCHISM_OBJS) $(SCHISM_LIBS)
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) -o $@ $(SCHISM_OBJS) $(SCHISM_LIBS)
 
 # Host unit tests (tests/schism/*.c, one binary each), linked against the
 # pass objects above; the page-table test also compiles generated tables.
@@ -34,7 +36,8 @@ SCHISM_TESTS := $(patsubst $(SCHISM_TEST_DIR)/%.c,$(BUILD)/host/tests/%,$(SCHISM
 
 $(BUILD)/host/tests/%: $(SCHISM_TEST_DIR)/%.c $(SCHISM_PASS_OBJS) $(SCHISM_HDRS)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(SCHISM_CFLAGS) -o $@ $< $(SCHISM_PASS_OBJS) $(SCHISM_LIBS)
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(SCHISM_CFLAGS) -o $@ $< $(SCHISM_PASS_OBJS) $(SCHISM_LIBS)
 
 .PHONY: schism-unit-test
 schism-unit-test: $(SCHISM_TESTS) $(SCHISM)
