@@ -53,7 +53,7 @@
 /* Flow control: a stalled VM is checked this often (ms) ... */
 #define STALL_CHECK_MS 500
 /* ... and after this many checks without reading one character its input is dropped. */
-#define STALL_LIMIT 2
+#define STALL_LIMIT 4
 /* The focused VM's cut prompt is shown again after this long without output (ms). */
 #define QUIET_MS 700
 

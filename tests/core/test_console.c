@@ -311,9 +311,9 @@ static void test_a_vm_that_never_reads_cannot_keep_the_keyboard(void)
 	devs[1].room = devs[1].len;	/* full, and it never reads */
 	type("stuck");
 	CHECK(!rx_irq_on, "held back first");
-	advance_ms(600);
+	advance_ms(1200);
 	CHECK(!rx_irq_on, "a short pause is waited out");
-	advance_ms(1000);
+	advance_ms(1500);
 	CHECK(strstr(since(mark), "console: 'b' reads no input"), "said so: '%s'", since(mark));
 	CHECK(rx_irq_on, "reading again");
 	type("more\x1c" "1q");

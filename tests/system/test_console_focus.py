@@ -78,3 +78,46 @@ def test_escape_twice_sends_one_literal_escape_to_the_guest(console):
     qemu.expect(vm.name, r"^echo: got '\^\\lit'$")
     assert not [line for line in qemu.lines("phidias", since=mark)
                 if line.text.startswith("console input ->")], qemu.tail()
+
+
+# -- scenarios/console-stop.xml: a VM that stops, a VM that reads slowly ------
+
+
+@pytest.fixture
+def console_stop(start):
+    scenario = load_scenario("console-stop")
+    qemu = start("console-stop")
+    qemu.expect_each([vm.name for vm in scenario.vms], lambda _: r"^echo: ready$")
+    return scenario, qemu
+
+
+def test_focus_moves_off_a_vm_that_stops_and_a_stopped_vm_cannot_be_picked(console_stop):
+    scenario, qemu = console_stop
+    once, slow, other = (scenario.vm(n) for n in ("once", "slow", "other"))
+    # The boot-time focus is the first VM, and the hypervisor says so.
+    assert [line for line in qemu.lines("phidias")
+            if re.match(FOCUS.format(vm="once"), line.text)], qemu.tail()
+    type_line(qemu, once, "bye")  # lines=1: it powers off after this
+    qemu.expect("phidias", r"^VM 'once' powered off$")
+    qemu.expect("phidias", r"^console input -> 'slow' \('once' stopped; Ctrl-\\ then 1-3 or n switches\)$")
+    type_line(qemu, slow, "to-slow")
+    qemu.focus("1")
+    qemu.expect("phidias", r"^console: VM 'once' is stopped; input stays with 'slow'$")
+    type_line(qemu, slow, "still-slow")
+    focus(qemu, "n", other)  # n skips nothing here; once more comes round past 'once'
+    focus(qemu, "n", slow)
+    assert echoed(qemu, other) == [] and echoed(qemu, once) == ["bye"], qemu.tail()
+
+
+def test_a_burst_far_beyond_the_uart_fifo_waits_and_arrives_whole(console_stop):
+    """`slow` pauses after every line; 16 lines of 100 characters sent at
+    once (3 times its 512-byte receive FIFO) must all come back, in order:
+    the console stops reading the physical UART while the VM has no room."""
+    scenario, qemu = console_stop
+    slow = scenario.vm("slow")
+    focus(qemu, "2", slow)
+    lines = [f"{i:02d}-" + "abcdefghijklmnopqrstuvwxyz0123456789"[i % 36] * 97 for i in range(16)]
+    qemu.send("".join(line + "\r" for line in lines))
+    qemu.expect(slow.name, rf"^echo: got '{lines[-1]}'$", timeout=120)
+    assert echoed(qemu, slow) == lines, qemu.tail()
+    assert not [line for line in qemu.lines("phidias") if "reads no input" in line.text]
