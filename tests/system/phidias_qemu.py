@@ -182,7 +182,8 @@ def image_path(scenario):
 def make(*args, check=True):
     """Run `make args...` in the repository; its exit status and output."""
     result = subprocess.run(["make"] + list(args), cwd=REPO, env=_make_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
     if check and result.returncode != 0:
         raise RuntimeError(f"`make {' '.join(args)}` failed "
                            f"(exit {result.returncode}):\n{result.stdout[-4000:]}")
