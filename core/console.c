@@ -71,6 +71,7 @@ static struct vm_console vcons[PHIDIAS_NR_VMS];
 static spinlock_t out_lock = SPINLOCK_INIT;
 static int open_line = NO_LINE;	/* VM whose partial line ends the physical line */
 static int focus_cut;		/* the focused VM's shown partial line was cut */
+static int hint_pending;	/* the boot-time focus line is to be repeated once */
 static uint64_t last_output;	/* counter value of the last VM output */
 static struct event quiet_ev[PHIDIAS_NR_PCPUS];
 
@@ -147,16 +148,37 @@ static void emit(struct vm *vm, int end_of_line)
 	}
 }
 
-/* Show the VM's whole partial line again, on a line of its own; out_lock held. */
+/*
+ * Show the VM's whole partial line again, on a line of its own; out_lock
+ * held.  Control sequences (ESC [ ... final byte) are left out: a prompt may
+ * carry a query (busybox asks for the cursor position) that the terminal
+ * would answer a second time, into the VM's input.
+ */
 static void reshow(struct vm *vm)
 {
 	struct vm_console *vc = &vcons[vm->cfg->id];
+	int csi = 0;		/* 1: ESC seen, 2: inside ESC [ ... */
 
 	if (!vc->len)
 		return;
 	end_open_line();
-	vc->shown = 0;
-	emit(vm, 0);
+	put_tag(vm);
+	for (uint32_t i = 0; i < vc->len; i++) {
+		char c = vc->buf[i];
+
+		if (csi == 1) {
+			csi = 2;	/* the '[' */
+		} else if (csi == 2) {
+			if (c >= 0x40 && c <= 0x7e)
+				csi = 0;	/* the final byte */
+		} else if (c == 0x1b && i + 1 < vc->len && vc->buf[i + 1] == '[') {
+			csi = 1;
+		} else {
+			pl011_putc(c);
+		}
+	}
+	vc->shown = vc->len;
+	open_line = (int)vm->cfg->id;
 	focus_cut = 0;
 }
 
@@ -167,12 +189,17 @@ static void focus_line(char *buf, size_t size, uint32_t id, const char *why)
 	       vms[id].cfg->name, why ? why : "", why ? "; " : "", keys());
 }
 
-/* Other output went on after cutting the focused VM's prompt: show it again once all is quiet. */
+/*
+ * Other output went on after cutting the focused VM's prompt: show it again
+ * once all is quiet.  Once after boot, the same when the focused VM first
+ * waits at a prompt, so the boot logs end with the hint and that prompt.
+ */
 static void quiet_check(struct event *ev)
 {
 	(void)ev;
 	spin_lock(&out_lock);
-	if (focus_cut && arch_counter() - last_output >= ms_ticks(QUIET_MS)) {
+	if ((focus_cut || (hint_pending && vcons[focus].len)) &&
+	    arch_counter() - last_output >= ms_ticks(QUIET_MS)) {
 		char line[128];
 
 		focus_line(line, sizeof(line), focus, 0);
@@ -180,6 +207,7 @@ static void quiet_check(struct event *ev)
 		puts_raw(line);
 		puts_raw("\r\n");
 		reshow(&vms[focus]);
+		hint_pending = 0;
 	}
 	spin_unlock(&out_lock);
 }
@@ -188,7 +216,7 @@ static void quiet_check(struct event *ev)
 static void note_output(void)
 {
 	last_output = arch_counter();
-	if (focus_cut)
+	if (focus_cut || hint_pending)
 		event_add(&quiet_ev[this_pcpu()->id], last_output + ms_ticks(QUIET_MS));
 }
 
@@ -288,6 +316,7 @@ static void set_focus(uint32_t id, const char *why)
 	puts_raw(line);
 	puts_raw("\r\n");
 	focus_cut = 0;
+	hint_pending = 0;
 	reshow(&vms[id]);
 	spin_unlock(&out_lock);
 }
@@ -440,10 +469,12 @@ void console_init(void)
 		event_init(&quiet_ev[i], quiet_check);
 	event_init(&stall_ev, stall_check);
 	spin_lock(&in_lock);
-	if (first == NO_VM)
+	if (first == NO_VM) {
 		log_info("console: no VM has a UART; typed input is ignored");
-	else
+	} else {
 		set_focus(first, 0);
+		hint_pending = 1;
+	}
 	spin_unlock(&in_lock);
 }
 

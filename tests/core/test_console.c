@@ -193,6 +193,15 @@ static void test_focus_starts_on_the_first_vm_and_switches(void)
 
 	CHECK(strstr(screen, "[phidias] console input -> 'a' (Ctrl-\\ then 1-3 or n switches)\r\n"),
 	      "boot line: %s", screen);
+	/* a boots to a prompt while b still prints its boot log: once all is quiet, the hint again. */
+	vm_puts(0, "a# ");
+	console_vm_flush(&vms[0]);
+	vm_puts(1, "b: booting\n");
+	vm_puts(1, "b: still booting\n");
+	advance_ms(2000);
+	CHECK(ends_with(screen, "b: still booting\r\n[phidias] console input -> 'a' (Ctrl-\\ then "
+			"1-3 or n switches)\r\n[a] a# "), "boot ends with the hint and a's prompt: '%s'",
+	      screen);
 	type("x");
 	CHECK(strcmp(devs[0].got, "x") == 0 && devs[1].len == 0, "typed x reached a only");
 	mark = screen_len;
@@ -207,14 +216,14 @@ static void test_prompt_is_shown_again_after_a_switch(void)
 {
 	size_t mark;
 
-	vm_puts(2, "c-prompt# ");
+	vm_puts(2, "c-prompt# \x1b[6n");	/* busybox asks where the cursor is */
 	console_vm_flush(&vms[2]);	/* c waits for input: its prompt shows */
 	vm_puts(0, "a says hi\n");
 	mark = screen_len;
 	type("\x1c" "3");
 	CHECK(strstr(since(mark), "console input -> 'c'"), "switch to c: %s", since(mark));
-	CHECK(ends_with(since(mark), "\r\n[c] c-prompt# "), "c's prompt again at the end: '%s'",
-	      since(mark));
+	CHECK(ends_with(since(mark), "\r\n[c] c-prompt# "), "c's prompt again at the end, "
+	      "without the query the terminal would answer again: '%s'", since(mark));
 	/* What c prints next continues the line shown. */
 	vm_puts(2, "ls\n");
 	CHECK(ends_with(screen, "[c] c-prompt# ls\r\n"), "the line continues: '%s'", since(mark));

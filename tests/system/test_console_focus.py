@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from phidias_qemu import FOCUS, load_scenario
+from phidias_qemu import FOCUS, PROMPT, banner_of, load_scenario
 
 
 @pytest.fixture
@@ -121,3 +121,56 @@ def test_a_burst_far_beyond_the_uart_fifo_waits_and_arrives_whole(console_stop):
     qemu.expect(slow.name, rf"^echo: got '{lines[-1]}'$", timeout=120)
     assert echoed(qemu, slow) == lines, qemu.tail()
     assert not [line for line in qemu.lines("phidias") if "reads no input" in line.text]
+
+
+# -- scenarios/linux-pair.xml: what `make run` shows ----------------------------
+
+
+def test_make_run_ends_with_the_focused_vms_prompt_after_both_boot_logs(start):
+    """Both Linux VMs print their boot logs, every line tagged; once the
+    output settles the last thing on the screen is the hint of who has the
+    keyboard and how to switch, then linux1's prompt (linux1 has the focus).
+    Typing then goes to linux1."""
+    scenario = load_scenario("linux-pair")
+    linux1, linux2 = scenario.vm("linux1"), scenario.vm("linux2")
+    qemu = start("linux-pair")
+    qemu.expect("phidias", banner_of(scenario))
+    qemu.expect_linux_shells([linux1.name, linux2.name])
+    hint = re.compile(FOCUS.format(vm="linux1") + "")
+    prompt = re.compile(PROMPT.format(vm="linux1"))
+
+    def settled(lines):
+        after = max((line.index for line in lines if line.tag == "linux2"), default=-1)
+        hinted = any(line.index > after and line.tag == "phidias" and hint.match(line.text)
+                     and "Ctrl-\\ then 1-2 or n switches" in line.text for line in lines)
+        last = qemu._partial_line()
+        return hinted and last is not None and last.tag == "linux1" and prompt.match(last.text)
+
+    qemu.collect(settled, "the hint and linux1's prompt after linux2's last line")
+    qemu._focused = linux1.name  # the harness's own record: no Ctrl-\ was typed
+    result = qemu.shell(linux1, "hostname")
+    assert result.output == ["linux1"], f"{result}\n{qemu.tail()}"
+
+
+def test_input_storm_to_a_linux_vm_on_the_other_cpu_arrives_whole(start):
+    """2000 bytes pasted at once into linux2's shell (CPU 1) while the
+    console takes them in on CPU 0: the UART's interrupt level and the
+    vGIC's must agree however the two CPUs interleave (a line left high
+    while the UART's is low makes Linux disable the interrupt, and the
+    shell goes deaf), and flow control must keep every byte."""
+    scenario = load_scenario("linux-pair")
+    linux2 = scenario.vm("linux2")
+    qemu = start("linux-pair")
+    qemu.expect("phidias", banner_of(scenario))
+    qemu.expect_linux_shells(["linux1", "linux2"])
+    start_at = len(qemu.lines())
+    qemu.send_line(linux2, "echo =S=; wc -c; echo =E=")
+    qemu.find(lambda line: line.tag == "linux2" and line.text == "=S=", "=S=", since=start_at)
+    payload = "".join(f"{i:03d}" + "z" * 95 + "\r" for i in range(20)).encode()  # 99 bytes a line
+    qemu.send(payload + b"\x04")
+    end = qemu.find(lambda line: line.tag == "linux2" and line.text == "=E=", "=E=",
+                    since=start_at, timeout=180)
+    counts = [line.text for line in qemu.lines("linux2", since=start_at)[-40:]
+              if line.index < end.index and re.fullmatch(r"\d+", line.text)]
+    assert counts == [str(20 * 99)], qemu.tail()
+    assert qemu.shell(linux2, "hostname").output == ["linux2"], qemu.tail()
