@@ -15,7 +15,7 @@
 #   make linux-distclean     remove the package cache too
 #   make test                host unit tests + system tests (boots QEMU)
 #   make schism-unit-test    schism's unit tests only
-#   make console-unit-test   the console multiplexer's host unit test only
+#   make core-unit-test      host unit tests of the console and the emulated UART only
 #   make bench               benchmark figures (QEMU -icount), no pass/fail
 #   make deps                install what is missing (Debian packages)
 #   make clean               remove everything the build wrote (build/)
@@ -167,22 +167,26 @@ run: $(BUILD)/$(SCENARIO_NAME)/phidias.bin
 	$(QEMU_RUN)
 
 test: scenarios $(SCHISM)
-	$(MAKE) --no-print-directory schism-unit-test console-unit-test
+	$(MAKE) --no-print-directory schism-unit-test core-unit-test
 	$(PYTHON) -m pytest -ra tests
 
-# The console multiplexer's host unit test: core/console.c and core/log.c
-# against stand-ins for the UART, the CPU, the timer and the locks.
-CONSOLE_TEST := $(BUILD)/host/tests/test_console
-$(CONSOLE_TEST): tests/core/test_console.c core/console.c core/log.c \
-		$(wildcard tests/core/stubs/*.h tests/core/stubs/arch/*.h core/include/phidias/*.h) \
-		drivers/include/drivers/pl011.h
+# Host unit tests of hypervisor code: core/console.c with core/log.c, and
+# emul/vpl011.c, against stand-ins for the UART, the CPU, the timer and the
+# locks (tests/core/stubs/).
+CORE_TEST_CFLAGS := -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
+	-Itests/core/stubs -Icore/include -Idrivers/include -Iemul/include -Iarch/arm64/include
+CORE_TEST_HDRS := $(wildcard tests/core/stubs/*.h tests/core/stubs/arch/*.h core/include/phidias/*.h \
+	emul/include/emul/*.h) drivers/include/drivers/pl011.h
+CORE_TESTS := $(BUILD)/host/tests/test_console $(BUILD)/host/tests/test_vpl011
+$(BUILD)/host/tests/test_console: tests/core/test_console.c core/console.c core/log.c $(CORE_TEST_HDRS)
+$(BUILD)/host/tests/test_vpl011: tests/core/test_vpl011.c emul/vpl011.c $(CORE_TEST_HDRS)
+$(CORE_TESTS):
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)
-	$(Q)$(HOSTCC) -std=c11 -g -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
-		-Itests/core/stubs -Icore/include -Idrivers/include -o $@ $(filter %.c,$^)
-.PHONY: console-unit-test
-console-unit-test: $(CONSOLE_TEST)
-	$(CONSOLE_TEST)
+	$(Q)$(HOSTCC) $(CORE_TEST_CFLAGS) -o $@ $(filter %.c,$^)
+.PHONY: core-unit-test
+core-unit-test: $(CORE_TESTS)
+	@set -e; for t in $(CORE_TESTS); do echo "== $$t"; $$t; done
 
 BENCH_SCENARIOS := bench-local bench-switch bench-doorbell-same bench-doorbell-cross
 bench: $(foreach s,$(BENCH_SCENARIOS),$(BUILD)/$(s)/phidias.bin)

@@ -27,6 +27,7 @@ uint64_t test_now;
 static struct pcpu cpu0;
 struct pcpu *test_pcpu = &cpu0;
 static jmp_buf escape_jmp;
+void (*test_on_unlock)(spinlock_t *lock);
 static int deadlocked, halted;
 
 void test_deadlock(spinlock_t *lock)

@@ -2,7 +2,8 @@
 /*
  * Host stand-in for the ticket lock: the test is single-threaded, so taking
  * a lock that is held can only be a deadlock on the target; it is reported
- * and the test case abandoned.
+ * and the test case abandoned.  A hook after each unlock stands for
+ * another CPU taking the lock at that moment.
  */
 #ifndef ARCH_SPINLOCK_H
 #define ARCH_SPINLOCK_H
@@ -16,6 +17,8 @@ typedef struct {
 #define SPINLOCK_INIT { 0 }
 
 void test_deadlock(spinlock_t *lock) __attribute__((noreturn));
+/* Called after every unlock: lets a test run "another CPU" exactly there. */
+extern void (*test_on_unlock)(spinlock_t *lock);
 
 static inline void spin_lock(spinlock_t *lock)
 {
@@ -27,6 +30,8 @@ static inline void spin_lock(spinlock_t *lock)
 static inline void spin_unlock(spinlock_t *lock)
 {
 	lock->held = 0;
+	if (test_on_unlock)
+		test_on_unlock(lock);
 }
 
 #endif
