@@ -19,7 +19,7 @@
 #   make bench               benchmark figures (QEMU -icount), no pass/fail
 #   make deps                install what is missing (Debian packages)
 #   make clean               remove everything the build wrote (build/)
-# Variables:
+#   Variables:
 #   SCENARIO=name|file.xml   default: $(DEFAULT_SCENARIO)
 #   IMAGE_PATH="dir ..."     more folders where schism looks for the images a
 #                            scenario names (before build/guests; the scenario's
