@@ -48,8 +48,11 @@ $(foreach e,$(EXTRA_GUESTS),$(eval BM_EXTRA_SRCS_$(basename $(notdir $(patsubst 
 
 bm_srcs = $(if $(filter $(1),$(BM_EXTRA_NAMES)),$(BM_EXTRA_SRCS_$(1)),\
 	$(wildcard $(BM_DIR)/$(1).c $(BM_DIR)/$(1)/*.c $(BM_DIR)/$(1)/*.S))
+# An extra guest's object is named after its source's whole path, so a
+# guest moved elsewhere never meets the dependency file of the old place.
+bm_extra_obj = $(BM_OBJDIR)/extra/$(1)/$(subst /,_,$(abspath $(2))).o
 bm_objs = $(if $(filter $(1),$(BM_EXTRA_NAMES)),\
-	$(patsubst %,$(BM_OBJDIR)/extra/$(1)/%.o,$(notdir $(BM_EXTRA_SRCS_$(1)))),\
+	$(foreach f,$(BM_EXTRA_SRCS_$(1)),$(call bm_extra_obj,$(1),$(f))),\
 	$(patsubst $(BM_DIR)/%,$(BM_OBJDIR)/%.o,$(call bm_srcs,$(1))))
 
 BM_LIB_OBJS := $(patsubst $(BM_DIR)/%,$(BM_OBJDIR)/%.o,\
@@ -85,7 +88,7 @@ $(BM_OBJDIR)/%.S.o: $(BM_DIR)/%.S $(BM_DIR)/guests.mk
 
 # $(1) = extra guest, $(2) = one of its sources
 define bm_extra_obj_rule
-$(BM_OBJDIR)/extra/$(1)/$(notdir $(2)).o: $(2) $(BM_DIR)/guests.mk
+$(call bm_extra_obj,$(1),$(2)): $(2) $(BM_DIR)/guests.mk
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$<)
 	$(Q)$$(BM_CC) $$(BM_CFLAGS) -c -o $$@ $$<
