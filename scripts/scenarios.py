@@ -49,7 +49,7 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "describe":
         print(description(argv[2]))
         return 0
-    print(__doc__.strip().splitlines()[-2:], file=sys.stderr)
+    print("usage:\n" + "\n".join(__doc__.strip().splitlines()[-2:]), file=sys.stderr)
     return 2
 
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from phidias_qemu import FOCUS, PROMPT, banner_of, load_scenario
+from phidias_qemu import FOCUS, PROMPT, booted, load_scenario
 
 
 @pytest.fixture
@@ -123,19 +123,24 @@ def test_a_burst_far_beyond_the_uart_fifo_waits_and_arrives_whole(console_stop):
     assert not [line for line in qemu.lines("phidias") if "reads no input" in line.text]
 
 
-# -- scenarios/linux-pair.xml: what `make run` shows ----------------------------
+# -- scenarios/linux-pair.xml: what `make run` shows (one boot, tests in order) --
 
 
-def test_make_run_ends_with_the_focused_vms_prompt_after_both_boot_logs(start):
+@pytest.fixture(scope="module")
+def pair():
+    scenario = load_scenario("linux-pair")
+    with booted(scenario, log_name="console-linux-pair") as qemu:
+        qemu.expect_linux_shells(["linux1", "linux2"])
+        yield scenario, qemu
+
+
+def test_make_run_ends_with_the_focused_vms_prompt_after_both_boot_logs(pair):
     """Both Linux VMs print their boot logs, every line tagged; once the
     output settles the last thing on the screen is the hint of who has the
     keyboard and how to switch, then linux1's prompt (linux1 has the focus).
-    Typing then goes to linux1."""
-    scenario = load_scenario("linux-pair")
+    Typing then goes to linux1.  (First in this module: it reads the boot.)"""
+    scenario, qemu = pair
     linux1, linux2 = scenario.vm("linux1"), scenario.vm("linux2")
-    qemu = start("linux-pair")
-    qemu.expect("phidias", banner_of(scenario))
-    qemu.expect_linux_shells([linux1.name, linux2.name])
     hint = re.compile(FOCUS.format(vm="linux1") + "")
     prompt = re.compile(PROMPT.format(vm="linux1"))
 
@@ -152,17 +157,14 @@ def test_make_run_ends_with_the_focused_vms_prompt_after_both_boot_logs(start):
     assert result.output == ["linux1"], f"{result}\n{qemu.tail()}"
 
 
-def test_input_storm_to_a_linux_vm_on_the_other_cpu_arrives_whole(start):
+def test_input_storm_to_a_linux_vm_on_the_other_cpu_arrives_whole(pair):
     """2000 bytes pasted at once into linux2's shell (CPU 1) while the
     console takes them in on CPU 0: the UART's interrupt level and the
     vGIC's must agree however the two CPUs interleave (a line left high
     while the UART's is low makes Linux disable the interrupt, and the
     shell goes deaf), and flow control must keep every byte."""
-    scenario = load_scenario("linux-pair")
+    scenario, qemu = pair
     linux2 = scenario.vm("linux2")
-    qemu = start("linux-pair")
-    qemu.expect("phidias", banner_of(scenario))
-    qemu.expect_linux_shells(["linux1", "linux2"])
     start_at = len(qemu.lines())
     qemu.send_line(linux2, "echo =S=; wc -c; echo =E=")
     qemu.find(lambda line: line.tag == "linux2" and line.text == "=S=", "=S=", since=start_at)
