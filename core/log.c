@@ -125,12 +125,21 @@ size_t format(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+static void log_vformat(char line[256], const char *fmt, va_list ap)
+{
+	static const char tag[] = "[phidias] ";
+	size_t pre = sizeof(tag) - 1;
+
+	for (size_t i = 0; i < pre; i++)
+		line[i] = tag[i];
+	vformat(line + pre, 256 - pre - 2, fmt, ap);
+}
+
 static void log_vemit(const char *fmt, va_list ap)
 {
-	char line[256] = "[phidias] ";
-	size_t pre = 10;
+	char line[256];
 
-	vformat(line + pre, sizeof(line) - pre - 2, fmt, ap);
+	log_vformat(line, fmt, ap);
 	console_hyp_write(line);
 }
 
@@ -143,13 +152,19 @@ void log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * No lock on this path: the CPU may have faulted while holding the
+ * console's lock (printing), and waiting for it would hang silently.
+ */
 void panic(const char *fmt, ...)
 {
+	char line[256];
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vemit(fmt, ap);
+	log_vformat(line, fmt, ap);
 	va_end(ap);
-	log_info("panic: hypervisor halted");
+	console_panic_write(line);
+	console_panic_write("[phidias] panic: hypervisor halted");
 	arch_halt();
 }

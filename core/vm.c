@@ -148,6 +148,7 @@ void vm_stop(struct vm *vm, const char *why)
 	}
 	console_vm_flush(vm);
 	log_info("VM '%s' %s", vm->cfg->name, why);
+	console_vm_stopped(vm);
 	if (__atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0) {
 		log_info("all VMs stopped, powering off");
 		arch_psci_system_off();

@@ -103,3 +103,8 @@ void pl011_enable_rx_irq(void)
 	reg_write(UARTICR, INT_ALL);
 	reg_write(UARTIMSC, INT_RX | INT_RT);
 }
+
+void pl011_set_rx_irq(int on)
+{
+	reg_write(UARTIMSC, on ? INT_RX | INT_RT : 0);
+}

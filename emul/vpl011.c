@@ -3,7 +3,8 @@
  * Emulated PL011 (ARM DDI 0183): the subset Linux's amba-pl011 driver and
  * simple polled drivers use.  Transmit goes straight to the console
  * multiplexer, so the TX FIFO is always empty; receive is a FIFO filled
- * by the multiplexer while the VM has the console focus.
+ * by the multiplexer while the VM has the console focus, which stops
+ * handing over input while the FIFO is full (flow control).
  *
  * The interrupt line (UARTINTR: any masked status set) is level-sensitive.
  */
@@ -11,6 +12,7 @@
 #include <arch/spinlock.h>
 #include <emul/vpl011.h>
 #include <phidias/console.h>
+#include <phidias/errno.h>
 #include <phidias/mmio.h>
 #include <phidias/vcpu.h>
 #include <phidias/virq.h>
@@ -41,11 +43,12 @@
 #define INT_ALL 0x7ffu
 
 /*
- * Much larger than the hardware's 16 entries: the multiplexer hands over a
- * typed or pasted line at once, faster than a guest drains it, and the
- * physical UART cannot be asked to wait per VM.  Beyond this, input is lost.
+ * Deeper than the hardware's 16 entries, so a typed or pasted line reaches
+ * a busy guest whole.  When it is full the multiplexer holds back further
+ * input (flow control) until the guest has read half of it.
  */
 #define RX_FIFO 512
+#define RX_ROOM (RX_FIFO / 2)
 
 /*
  * A guest that reads the flags this many times in a row with nothing
@@ -62,6 +65,7 @@ struct vpl011 {
 	uint8_t rx[RX_FIFO];
 	uint32_t rx_head, rx_count;
 	uint32_t idle_polls;	/* FR reads with RX empty since the last DR write */
+	uint32_t refused;	/* input was refused: tell the console when there is room */
 	uint32_t ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
 };
 
@@ -78,38 +82,54 @@ static void update_rx_status(struct vpl011 *u)
 		u->ris &= ~(INT_RX | INT_RT);
 }
 
-/* Signal the interrupt line if it changed; called without the lock. */
+/*
+ * Signal the interrupt line if it changed; u->lock held.  The level is
+ * computed and handed to the vGIC in one critical section: were the lock
+ * dropped in between, input on one CPU and a guest access on another could
+ * apply their levels in the wrong order and leave the vGIC's line high
+ * while the UART's is low (a level-sensitive interrupt that never ends).
+ * Lock order: u->lock, then the vGIC's.
+ */
 static void update_line(struct vpl011 *u)
 {
-	uint32_t level;
+	uint32_t level = (u->ris & u->imsc) != 0;
 
-	spin_lock(&u->lock);
-	level = (u->ris & u->imsc) != 0;
-	if (level == u->line) {
-		spin_unlock(&u->lock);
+	if (level == u->line)
 		return;
-	}
 	u->line = level;
-	spin_unlock(&u->lock);
 	if (u->irq)
 		virq_set_level(u->vm, u->irq, (int)level);
 }
 
-static void input(void *opaque, char c)
+/* The console's input callback (under its input lock). */
+static int input(void *opaque, char c)
 {
 	struct vpl011 *u = opaque;
 
 	spin_lock(&u->lock);
-	if (u->rx_count < RX_FIFO) {
-		u->rx[(u->rx_head + u->rx_count) % RX_FIFO] = (uint8_t)c;
-		u->rx_count++;
-		update_rx_status(u);
+	if (u->rx_count == RX_FIFO) {
+		u->refused = 1;
+		spin_unlock(&u->lock);
+		return -ENOSPC;
 	}
-	spin_unlock(&u->lock);
+	u->rx[(u->rx_head + u->rx_count) % RX_FIFO] = (uint8_t)c;
+	u->rx_count++;
+	update_rx_status(u);
 	update_line(u);
+	spin_unlock(&u->lock);
 	/* A vCPU waiting in WFI for input gets to look. */
 	for (uint32_t i = 0; i < u->vm->cfg->nr_vcpus; i++)
 		vcpu_kick(&u->vm->vcpus[i]);
+	return 0;
+}
+
+/* Input was refused and half the FIFO is free again: whether to tell the console; u->lock held. */
+static int room_again(struct vpl011 *u)
+{
+	if (!u->refused || u->rx_count > RX_ROOM)
+		return 0;
+	u->refused = 0;
+	return 1;
 }
 
 static uint32_t reg_read(struct vpl011 *u, uint64_t reg, int *waiting)
@@ -182,7 +202,7 @@ static enum mmio_result vpl011_access(struct vcpu *vcpu, void *opaque, struct mm
 	struct vpl011 *u = opaque;
 	uint64_t reg = acc->offset & ~3ul;
 	unsigned shift = (unsigned)(acc->offset & 3) * 8;
-	int waiting = 0;
+	int waiting = 0, room;
 
 	(void)vcpu;
 	if (acc->size > 4 || (acc->offset & (acc->size - 1)))
@@ -196,8 +216,11 @@ static enum mmio_result vpl011_access(struct vcpu *vcpu, void *opaque, struct mm
 	} else {
 		acc->value = reg_read(u, reg, &waiting) >> shift;
 	}
-	spin_unlock(&u->lock);
 	update_line(u);
+	room = room_again(u);
+	spin_unlock(&u->lock);
+	if (room)
+		console_vm_room(u->vm);
 	if (waiting)
 		console_vm_flush(u->vm);
 	return MMIO_HANDLED;
@@ -216,10 +239,14 @@ static void reset_state(struct vpl011 *u)
 void vpl011_reset(struct vm *vm)
 {
 	struct vpl011 *u = &uarts[vm->cfg->id];
+	int room;
 
 	spin_lock(&u->lock);
 	reset_state(u);
+	room = room_again(u);
 	spin_unlock(&u->lock);
+	if (room)
+		console_vm_room(vm);
 }
 
 int vpl011_init(struct vm *vm, const struct phidias_emul_dev *dev)

@@ -132,31 +132,52 @@ static void emit_pagetables(const struct scenario *s,
 
 enum { BLOB_KERNEL, BLOB_DTB, BLOB_INITRD };
 
-static unsigned blob_index(unsigned vm, unsigned kind)
+/*
+ * A blob's symbol is named after the VM and kind that placed it first: VMs
+ * with identical images (layout.c places those once) point at one copy.
+ */
+static unsigned blob_index(const struct scenario *s, unsigned vm, unsigned kind)
 {
+	const struct vm *v = &s->vms[vm];
+	uint64_t off = kind == BLOB_KERNEL ? v->kernel_blob_off :
+		       kind == BLOB_INITRD ? v->initrd_blob_off : v->dtb_blob_off;
+
+	for (unsigned i = 0; i < vm && kind != BLOB_DTB; i++) {
+		if (s->vms[i].kernel_blob_off == off)
+			return 3 * i + BLOB_KERNEL;
+		if (s->vms[i].initrd_path && s->vms[i].initrd_blob_off == off)
+			return 3 * i + BLOB_INITRD;
+	}
 	return 3 * vm + kind;
+}
+
+static int blob_is_first(const struct scenario *s, unsigned vm, unsigned kind)
+{
+	return blob_index(s, vm, kind) == 3 * vm + kind;
+}
+
+static void emit_blob_data(FILE *f, unsigned idx, const char *path, const char *suffix)
+{
+	fprintf(f, "\n\t.balign 4096\n\t.globl phidias_blob_%u\n"
+		"phidias_blob_%u:\n\t.incbin \"%s%s\"\n", idx, idx, path, suffix);
 }
 
 static void emit_blobs(const struct scenario *s, const char *final_gen, FILE *f)
 {
 	header(f, s, "/*");
 	fprintf(f, " * Guest images and device trees, copied into VM RAM at "
-		"boot. */\n");
+		"boot and reset; each identical image once. */\n");
 	fprintf(f, "\t.section .blobs,\"a\"\n");
 	for (unsigned i = 0; i < s->nr_vms; i++) {
 		const struct vm *vm = &s->vms[i];
+		char *dtb = xasprintf("/vm-%s.dtb", vm->name);
 
-		fprintf(f, "\n\t.balign 4096\n\t.globl phidias_blob_%u\n"
-			"phidias_blob_%u:\n\t.incbin \"%s\"\n",
-			blob_index(i, 0), blob_index(i, 0), vm->kernel_path);
-		fprintf(f, "\n\t.balign 4096\n\t.globl phidias_blob_%u\n"
-			"phidias_blob_%u:\n\t.incbin \"%s/vm-%s.dtb\"\n",
-			blob_index(i, 1), blob_index(i, 1), final_gen, vm->name);
-		if (vm->initrd_path)
-			fprintf(f, "\n\t.balign 4096\n\t.globl phidias_blob_%u\n"
-				"phidias_blob_%u:\n\t.incbin \"%s\"\n",
-				blob_index(i, BLOB_INITRD),
-				blob_index(i, BLOB_INITRD), vm->initrd_path);
+		if (blob_is_first(s, i, BLOB_KERNEL))
+			emit_blob_data(f, 3 * i + BLOB_KERNEL, vm->kernel_path, "");
+		emit_blob_data(f, 3 * i + BLOB_DTB, final_gen, dtb);
+		if (vm->initrd_path && blob_is_first(s, i, BLOB_INITRD))
+			emit_blob_data(f, 3 * i + BLOB_INITRD, vm->initrd_path, "");
+		free(dtb);
 	}
 }
 
@@ -242,15 +263,15 @@ static void emit_vm_arrays(const struct scenario *s, const struct vm *vm,
 	fprintf(f, "};\n");
 
 	fprintf(f, "static const struct phidias_blob vm%u_blobs[] = {\n", i);
-	emit_blob(f, vm, base_name(vm->kernel_file), blob_index(i, BLOB_KERNEL),
+	emit_blob(f, vm, base_name(vm->kernel_file), blob_index(s, i, BLOB_KERNEL),
 		  vm->kernel_size, vm->load);
 	dtb = xasprintf("vm-%s.dtb", vm->name);
-	emit_blob(f, vm, dtb, blob_index(i, BLOB_DTB), SCHISM_DTB_SIZE,
+	emit_blob(f, vm, dtb, blob_index(s, i, BLOB_DTB), SCHISM_DTB_SIZE,
 		  vm->dtb_ipa);
 	free(dtb);
 	if (vm->initrd_path)
 		emit_blob(f, vm, base_name(vm->initrd_file),
-			  blob_index(i, BLOB_INITRD), vm->initrd_size,
+			  blob_index(s, i, BLOB_INITRD), vm->initrd_size,
 			  vm->initrd_ipa);
 	fprintf(f, "};\n");
 
@@ -292,12 +313,13 @@ static void emit_config(const struct scenario *s, FILE *f)
 	for (unsigned i = 0; i < s->nr_vms; i++)
 		fprintf(f, "extern uint64_t phidias_pt_vm%u_0[512];\n", i);
 	for (unsigned i = 0; i < s->nr_vms; i++) {
-		fprintf(f, "extern const uint8_t phidias_blob_%u[];\n"
-			"extern const uint8_t phidias_blob_%u[];\n",
-			blob_index(i, BLOB_KERNEL), blob_index(i, BLOB_DTB));
-		if (s->vms[i].initrd_path)
+		if (blob_is_first(s, i, BLOB_KERNEL))
 			fprintf(f, "extern const uint8_t phidias_blob_%u[];\n",
-				blob_index(i, BLOB_INITRD));
+				3 * i + BLOB_KERNEL);
+		fprintf(f, "extern const uint8_t phidias_blob_%u[];\n", 3 * i + BLOB_DTB);
+		if (s->vms[i].initrd_path && blob_is_first(s, i, BLOB_INITRD))
+			fprintf(f, "extern const uint8_t phidias_blob_%u[];\n",
+				3 * i + BLOB_INITRD);
 	}
 
 	for (unsigned i = 0; i < s->nr_vms; i++)
@@ -456,6 +478,31 @@ static int mm_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* "blob: kernel 'Image' of VM 'a'", or "... of VMs 'a', 'b'" when shared. */
+static char *blob_users(const struct scenario *s, unsigned vm, unsigned kind)
+{
+	const struct vm *v = &s->vms[vm];
+	unsigned idx = 3 * vm + kind, users = 0;
+	char *names = xstrdup(""), *text;
+
+	for (unsigned i = vm; i < s->nr_vms; i++) {
+		const struct vm *u = &s->vms[i];
+		char *more;
+
+		if (blob_index(s, i, BLOB_KERNEL) != idx &&
+		    !(u->initrd_path && blob_index(s, i, BLOB_INITRD) == idx))
+			continue;
+		more = xasprintf("%s%s'%s'", names, users++ ? ", " : "", u->name);
+		free(names);
+		names = more;
+	}
+	text = xasprintf("blob: %s '%s' of VM%s %s", kind == BLOB_KERNEL ? "kernel" : "initrd",
+			 kind == BLOB_KERNEL ? v->kernel_file : v->initrd_file,
+			 users > 1 ? "s" : "", names);
+	free(names);
+	return text;
+}
+
 static void emit_memmap(const struct scenario *s, FILE *f)
 {
 	const struct platform *p = &s->plat;
@@ -472,16 +519,15 @@ static void emit_memmap(const struct scenario *s, FILE *f)
 	for (unsigned i = 0; i < s->nr_vms; i++) {
 		const struct vm *vm = &s->vms[i];
 
-		l[n++] = (struct mm_line){ s->hyp_base + vm->kernel_blob_off,
-			vm->kernel_size, xasprintf("blob: kernel '%s' of VM '%s'",
-						   vm->kernel_file, vm->name) };
+		if (blob_is_first(s, i, BLOB_KERNEL))
+			l[n++] = (struct mm_line){ s->hyp_base + vm->kernel_blob_off,
+				vm->kernel_size, blob_users(s, i, BLOB_KERNEL) };
 		l[n++] = (struct mm_line){ s->hyp_base + vm->dtb_blob_off,
 			SCHISM_DTB_SIZE, xasprintf("blob: device tree of VM '%s'",
 						   vm->name) };
-		if (vm->initrd_path)
+		if (vm->initrd_path && blob_is_first(s, i, BLOB_INITRD))
 			l[n++] = (struct mm_line){ s->hyp_base + vm->initrd_blob_off,
-				vm->initrd_size, xasprintf("blob: initrd '%s' of VM '%s'",
-							   vm->initrd_file, vm->name) };
+				vm->initrd_size, blob_users(s, i, BLOB_INITRD) };
 		l[n++] = (struct mm_line){ vm->mem_base, vm->mem_size,
 			xasprintf("RAM of VM '%s'%s", vm->name,
 				  vm->mem_fixed ? " (fixed)" : "") };

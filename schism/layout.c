@@ -3,7 +3,8 @@
  * Pass 4: physical memory layout.
  *   1. the hypervisor image at the platform's load address: a 2 MiB budget
  *      for code/data/bss, then every guest blob (kernel, DTB, initrd) 4 KiB
- *      aligned;
+ *      aligned; identical kernel or initrd files (same size and content) are
+ *      placed once and every VM that names one copies it from there;
  *      the region is rounded up to 2 MiB;
  *   2. the per-CPU areas right after it, 64 KiB per physical CPU;
  *   3. VM RAM and shared regions: fixed bases where asked, the rest largest
@@ -106,26 +107,77 @@ static const struct region *find_overlap(const struct region *r, unsigned n,
 	return NULL;
 }
 
+/* A guest image file placed in the hypervisor image. */
+struct placed {
+	const char *path;
+	uint64_t size, off;
+	uint8_t *bytes;		/* read once another file of its size comes */
+};
+
+static int same_file_content(struct placed *a, const char *path, uint64_t size)
+{
+	size_t len;
+	uint8_t *b;
+	int same;
+
+	if (a->size != size)
+		return 0;
+	if (!a->bytes)
+		a->bytes = read_file(a->path, &len);
+	b = read_file(path, &len);
+	same = a->bytes && b && len == size &&
+	       fnv1a64(FNV1A64_INIT, a->bytes, size) == fnv1a64(FNV1A64_INIT, b, size) &&
+	       memcmp(a->bytes, b, size) == 0;
+	free(b);
+	return same;
+}
+
+/*
+ * Where the image file `path` of `size` bytes goes: the offset of an
+ * identical one placed before, or *off (which then moves past it).  Guest
+ * images are only ever read (copied into VM RAM at VM start and reset), so
+ * VMs can share one pristine copy.
+ */
+static uint64_t place_image(struct placed *done, unsigned *nr_done, const char *path,
+			    uint64_t size, uint64_t *off)
+{
+	uint64_t at;
+
+	if (path)
+		for (unsigned i = 0; i < *nr_done; i++)
+			if (same_file_content(&done[i], path, size))
+				return done[i].off;
+	at = align_up(*off, SZ_4K);
+	*off = at + size;
+	if (path)
+		done[(*nr_done)++] = (struct placed){ path, size, at, NULL };
+	return at;
+}
+
 static void place_hypervisor(struct scenario *s, struct region *r, unsigned *n)
 {
 	const struct platform *p = &s->plat;
 	uint64_t off = SCHISM_HYP_CODE_BUDGET;
 	const struct plat_range *rsv;
+	struct placed *done = xcalloc(2 * s->nr_vms + 1, sizeof(*done));
+	unsigned nr_done = 0;
 	char buf[32];
 
 	for (unsigned i = 0; i < s->nr_vms; i++) {
 		struct vm *vm = &s->vms[i];
 
-		off = align_up(off, SZ_4K);
-		vm->kernel_blob_off = off;
-		off += vm->kernel_size;
+		vm->kernel_blob_off = place_image(done, &nr_done, vm->kernel_path,
+						  vm->kernel_size, &off);
 		off = align_up(off, SZ_4K);
 		vm->dtb_blob_off = off;
 		off += SCHISM_DTB_SIZE;
-		off = align_up(off, SZ_4K);
-		vm->initrd_blob_off = off;
-		off += vm->initrd_size;
+		if (vm->initrd_path)
+			vm->initrd_blob_off = place_image(done, &nr_done, vm->initrd_path,
+							  vm->initrd_size, &off);
 	}
+	for (unsigned i = 0; i < nr_done; i++)
+		free(done[i].bytes);
+	free(done);
 	s->hyp_base = p->hyp_load;
 	s->blobs_size = off - SCHISM_HYP_CODE_BUDGET;
 	s->hyp_size = align_up(off, SZ_2M);

@@ -20,7 +20,8 @@ SCHISM_PASS_OBJS := $(filter-out $(SCHISM_OBJDIR)/main.o,$(SCHISM_OBJS))
 
 $(SCHISM_OBJDIR)/%.o: $(SCHISM_DIR)/%.c $(SCHISM_HDRS)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(SCHISM_CFLAGS) -c -o $@ $<
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(SCHISM_CFLAGS) -c -o $@ $<
 
 # --version: the commit it was built from, if this is a git checkout.
 SCHISM_VERSION := $(shell git -C $(SCHISM_ROOT) describe --always --dirty 2>/dev/null || echo unknown)
@@ -28,7 +29,8 @@ $(SCHISM_OBJDIR)/main.o: SCHISM_CFLAGS += -DSCHISM_VERSION='"$(SCHISM_VERSION)"'
 
 $(SCHISM): $(SCHISM_OBJS)
 	@mkdir -p $(@D)
-	$(HOSTCC) -o $@ $(SCHISM_OBJS) $(SCHISM_LIBS)
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) -o $@ $(SCHISM_OBJS) $(SCHISM_LIBS)
 
 # Host unit tests (tests/schism/*.c, one binary each), linked against the
 # pass objects above; the page-table test also compiles generated tables.
@@ -38,7 +40,8 @@ SCHISM_TESTS := $(patsubst $(SCHISM_TEST_DIR)/%.c,$(BUILD)/host/tests/%,$(SCHISM
 
 $(BUILD)/host/tests/%: $(SCHISM_TEST_DIR)/%.c $(SCHISM_PASS_OBJS) $(SCHISM_HDRS)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(SCHISM_CFLAGS) -o $@ $< $(SCHISM_PASS_OBJS) $(SCHISM_LIBS)
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(SCHISM_CFLAGS) -o $@ $< $(SCHISM_PASS_OBJS) $(SCHISM_LIBS)
 
 .PHONY: schism-unit-test
 schism-unit-test: $(SCHISM_TESTS) $(SCHISM)

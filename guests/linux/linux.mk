@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The Linux guest, included by the top-level Makefile (needs BUILD, CROSS).
-# Assembled from Debian's arm64 packages, fetched once into $(BUILD)/linux/debs/.
+# Assembled from Debian's arm64 packages, fetched once into $(BUILD)/guests/linux/debs/.
 #
-#   $(BUILD)/linux/Image               the cloud kernel, uncompressed arm64 Image
-#   $(BUILD)/linux/initramfs.cpio.gz   busybox-static, iperf3 + libraries, /init
-#   $(BUILD)/linux/modules/            the kernel's modules tree (not in the initramfs)
+#   $(BUILD)/guests/linux/Image               the cloud kernel, uncompressed arm64 Image
+#   $(BUILD)/guests/linux/initramfs.cpio.gz   busybox-static, iperf3 + libraries, /init
+#   $(BUILD)/guests/linux/modules/            the kernel's modules tree (not in the initramfs)
 #   make linux-guest      build both
 #   make linux-qemu       boot them on plain QEMU (no hypervisor); quit: poweroff
-#   make linux-headers    $(BUILD)/linux/headers/ for out-of-tree modules
+#   make linux-headers    $(BUILD)/guests/linux/headers/ for out-of-tree modules
 #   make linux-clean      remove all but the download cache
 #   make linux-distclean  remove the download cache too
 #

@@ -100,8 +100,22 @@ def parse_bootargs(text):
     return args
 
 
+def scenario_path(name):
+    """scenarios/<name>.xml, or `name` itself if it is the path of an .xml file."""
+    if name.endswith(".xml"):
+        return os.path.abspath(name)
+    return os.path.join(SCENARIO_DIR, name + ".xml")
+
+
+def build_name(scenario):
+    """The folder under build/ that `make SCENARIO=<scenario>` builds into:
+    the file name without .xml (docs/scenario.md)."""
+    return os.path.splitext(os.path.basename(scenario))[0]
+
+
 def load_scenario(name):
-    path = os.path.join(SCENARIO_DIR, name + ".xml")
+    """A scenario by name (scenarios/<name>.xml) or by the path of its file."""
+    path = scenario_path(name)
     root = ET.parse(path).getroot()
     hyp = root.find("hypervisor")
     vms = []
@@ -140,6 +154,25 @@ def scenario_names(pattern=r".*"):
     return [n for n in names if re.fullmatch(pattern, n) and runs_on_qemu(n)]
 
 
+def _make_list(makefile, variable):
+    """The words of `variable := ...` in one of the build's makefiles."""
+    with open(os.path.join(REPO, makefile)) as f:
+        m = re.search(rf"^{variable}\s*:?=(.*(?:\\\n.*)*)$", f.read(), re.M)
+    assert m, f"{variable} not found in {makefile}"
+    return m.group(1).replace("\\\n", " ").split()
+
+
+def guest_names():
+    """Kernel file names (without extension) of the guests the build makes:
+    the bare-metal guests of guests/baremetal/guests.mk and the Linux
+    kernel of guests/linux/linux.mk (`Image`)."""
+    bare = _make_list("guests/baremetal/guests.mk", "BAREMETAL_GUESTS")
+    linux = [os.path.splitext(os.path.basename(w))[0]
+             for w in _make_list("guests/linux/linux.mk", "LINUX_IMAGES")
+             if not w.endswith(".gz")]
+    return set(bare) | set(linux)
+
+
 # ---------------------------------------------------------------------------
 # Building
 
@@ -154,26 +187,36 @@ def _make_env():
 
 
 def image_path(scenario):
-    return os.path.join(BUILD, scenario, "phidias.bin")
+    return os.path.join(BUILD, build_name(scenario), "phidias.bin")
 
 
-def ensure_built(scenario):
-    """Return build/<s>/phidias.bin, running `make SCENARIO=<s>` if it is missing."""
+def make(*args, check=True):
+    """Run `make args...` in the repository; its exit status and output."""
+    result = subprocess.run(["make"] + list(args), cwd=REPO, env=_make_env(),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"`make {' '.join(args)}` failed "
+                           f"(exit {result.returncode}):\n{result.stdout[-4000:]}")
+    return result
+
+
+def ensure_built(scenario, make_vars=()):
+    """Return build/<s>/phidias.bin, running `make SCENARIO=<s>` (plus
+    make_vars such as `EXTRA_GUESTS=...`) if it is missing; `scenario` is
+    a name or the path of an .xml file."""
     image = image_path(scenario)
     if not os.path.exists(image):
-        result = subprocess.run(["make", f"SCENARIO={scenario}"], cwd=REPO,
-                                env=_make_env(), stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
-        if result.returncode != 0 or not os.path.exists(image):
-            raise RuntimeError(f"`make SCENARIO={scenario}` failed "
-                               f"(exit {result.returncode}):\n{result.stdout[-4000:]}")
+        make(f"SCENARIO={scenario}", *make_vars)
+        if not os.path.exists(image):
+            raise RuntimeError(f"`make SCENARIO={scenario}` did not write {image}")
     return image
 
 
 def machine_args(scenario):
     """schism's QEMU machine options for the scenario (gen/qemu.args)."""
     ensure_built(scenario)
-    with open(os.path.join(BUILD, scenario, "gen", "qemu.args")) as f:
+    with open(os.path.join(BUILD, build_name(scenario), "gen", "qemu.args")) as f:
         return f.read().split()
 
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from phidias_qemu import FOCUS, load_scenario
+from phidias_qemu import FOCUS, PROMPT, booted, load_scenario
 
 
 @pytest.fixture
@@ -78,3 +78,101 @@ def test_escape_twice_sends_one_literal_escape_to_the_guest(console):
     qemu.expect(vm.name, r"^echo: got '\^\\lit'$")
     assert not [line for line in qemu.lines("phidias", since=mark)
                 if line.text.startswith("console input ->")], qemu.tail()
+
+
+# -- scenarios/console-stop.xml: a VM that stops, a VM that reads slowly ------
+
+
+@pytest.fixture
+def console_stop(start):
+    scenario = load_scenario("console-stop")
+    qemu = start("console-stop")
+    qemu.expect_each([vm.name for vm in scenario.vms], lambda _: r"^echo: ready$")
+    return scenario, qemu
+
+
+def test_focus_moves_off_a_vm_that_stops_and_a_stopped_vm_cannot_be_picked(console_stop):
+    scenario, qemu = console_stop
+    once, slow, other = (scenario.vm(n) for n in ("once", "slow", "other"))
+    # The boot-time focus is the first VM, and the hypervisor says so.
+    assert [line for line in qemu.lines("phidias")
+            if re.match(FOCUS.format(vm="once"), line.text)], qemu.tail()
+    type_line(qemu, once, "bye")  # lines=1: it powers off after this
+    qemu.expect("phidias", r"^VM 'once' powered off$")
+    qemu.expect("phidias", r"^console input -> 'slow' \('once' stopped; Ctrl-\\ then 1-3 or n switches\)$")
+    type_line(qemu, slow, "to-slow")
+    qemu.focus("1")
+    qemu.expect("phidias", r"^console: VM 'once' is stopped; input stays with 'slow'$")
+    type_line(qemu, slow, "still-slow")
+    focus(qemu, "n", other)  # n skips nothing here; once more comes round past 'once'
+    focus(qemu, "n", slow)
+    assert echoed(qemu, other) == [] and echoed(qemu, once) == ["bye"], qemu.tail()
+
+
+def test_a_burst_far_beyond_the_uart_fifo_waits_and_arrives_whole(console_stop):
+    """`slow` pauses after every line; 16 lines of 100 characters sent at
+    once (3 times its 512-byte receive FIFO) must all come back, in order:
+    the console stops reading the physical UART while the VM has no room."""
+    scenario, qemu = console_stop
+    slow = scenario.vm("slow")
+    focus(qemu, "2", slow)
+    lines = [f"{i:02d}-" + "abcdefghijklmnopqrstuvwxyz0123456789"[i % 36] * 97 for i in range(16)]
+    qemu.send("".join(line + "\r" for line in lines))
+    qemu.expect(slow.name, rf"^echo: got '{lines[-1]}'$", timeout=120)
+    assert echoed(qemu, slow) == lines, qemu.tail()
+    assert not [line for line in qemu.lines("phidias") if "reads no input" in line.text]
+
+
+# -- scenarios/linux-pair.xml: what `make run` shows (one boot, tests in order) --
+
+
+@pytest.fixture(scope="module")
+def pair():
+    scenario = load_scenario("linux-pair")
+    with booted(scenario, log_name="console-linux-pair") as qemu:
+        qemu.expect_linux_shells(["linux1", "linux2"])
+        yield scenario, qemu
+
+
+def test_make_run_ends_with_the_focused_vms_prompt_after_both_boot_logs(pair):
+    """Both Linux VMs print their boot logs, every line tagged; once the
+    output settles the last thing on the screen is the hint of who has the
+    keyboard and how to switch, then linux1's prompt (linux1 has the focus).
+    Typing then goes to linux1.  (First in this module: it reads the boot.)"""
+    scenario, qemu = pair
+    linux1, linux2 = scenario.vm("linux1"), scenario.vm("linux2")
+    hint = re.compile(FOCUS.format(vm="linux1") + "")
+    prompt = re.compile(PROMPT.format(vm="linux1"))
+
+    def settled(lines):
+        after = max((line.index for line in lines if line.tag == "linux2"), default=-1)
+        hinted = any(line.index > after and line.tag == "phidias" and hint.match(line.text)
+                     and "Ctrl-\\ then 1-2 or n switches" in line.text for line in lines)
+        last = qemu._partial_line()
+        return hinted and last is not None and last.tag == "linux1" and prompt.match(last.text)
+
+    qemu.collect(settled, "the hint and linux1's prompt after linux2's last line")
+    qemu._focused = linux1.name  # the harness's own record: no Ctrl-\ was typed
+    result = qemu.shell(linux1, "hostname")
+    assert result.output == ["linux1"], f"{result}\n{qemu.tail()}"
+
+
+def test_input_storm_to_a_linux_vm_on_the_other_cpu_arrives_whole(pair):
+    """2000 bytes pasted at once into linux2's shell (CPU 1) while the
+    console takes them in on CPU 0: the UART's interrupt level and the
+    vGIC's must agree however the two CPUs interleave (a line left high
+    while the UART's is low makes Linux disable the interrupt, and the
+    shell goes deaf), and flow control must keep every byte."""
+    scenario, qemu = pair
+    linux2 = scenario.vm("linux2")
+    start_at = len(qemu.lines())
+    qemu.send_line(linux2, "echo =S=; wc -c; echo =E=")
+    qemu.find(lambda line: line.tag == "linux2" and line.text == "=S=", "=S=", since=start_at)
+    payload = "".join(f"{i:03d}" + "z" * 95 + "\r" for i in range(20)).encode()  # 99 bytes a line
+    qemu.send(payload + b"\x04")
+    end = qemu.find(lambda line: line.tag == "linux2" and line.text == "=E=", "=E=",
+                    since=start_at, timeout=180)
+    counts = [line.text for line in qemu.lines("linux2", since=start_at)[-40:]
+              if line.index < end.index and re.fullmatch(r"\d+", line.text)]
+    assert counts == [str(20 * 99)], qemu.tail()
+    assert qemu.shell(linux2, "hostname").output == ["linux2"], qemu.tail()

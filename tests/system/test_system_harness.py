@@ -3,21 +3,28 @@
 
 These run without a hypervisor image: the harness against small shell
 commands and a bare QEMU, the trace analysis against made-up traces (a
-good one must pass, broken ones must fail), and the scenarios against what
-the other tests assume of them.
+good one must pass, broken ones must fail), and the scenarios in
+scenarios/ against the rules docs/scenario.md states for them ("Scenarios
+in scenarios/"), nothing more.
 """
 
+import os
 import re
 import shutil
+import xml.etree.ElementTree as ET
 
 import pytest
 
-from phidias_qemu import (ESCAPE, Line, Qemu, load_scenario, parse_duration_us,
-                          parse_size, scenario_names)
+from phidias_qemu import (ESCAPE, REPO, Line, Qemu, guest_names, load_scenario,
+                          parse_duration_us, parse_size, scenario_names)
 from ticks import Tick, bursts, progress_problems, slice_problems
 
-GUESTS = {"hello", "ticker", "crash", "echo", "ctxcheck", "vgictest", "pingpong",
-          "ipctest", "storm", "Image", "bench", "faulttest"}  # Image: the Linux guest
+NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,15}")  # docs/scenario.md, "Value syntax"
+
+
+def platform_cpus(platform):
+    root = ET.parse(os.path.join(REPO, "config", "platforms", platform + ".xml")).getroot()
+    return len(root.findall("cpus/cpu"))
 
 
 # -- scenarios -----------------------------------------------------------------
@@ -27,22 +34,33 @@ def test_the_five_issue_scenarios_exist():
     assert {"hello", "rr", "two-cpus", "isolation", "console"} <= set(scenario_names())
 
 
+def test_guest_names_come_from_the_build():
+    with open(os.path.join(REPO, "guests", "baremetal", "guests.mk")) as f:
+        listed = re.search(r"^BAREMETAL_GUESTS := (.*)$", f.read(), re.M).group(1).split()
+    assert guest_names() == set(listed) | {"Image"}
+
+
 @pytest.mark.parametrize("name", scenario_names())
-def test_scenario_is_what_the_system_tests_expect(name):
+def test_scenario_follows_the_rules_for_shipped_scenarios(name):
+    """docs/scenario.md: the general rules (names, vCPU pins, memory size)
+    and those of "Scenarios in scenarios/" (name = file name, a description
+    comment, every VM with a <uart/>, images the build makes)."""
     s = load_scenario(name)
-    assert s.name == name, "scenario name must match the file name"
-    assert 1 <= s.cpus <= 4
+    assert s.name == name, "the scenario's name must be its file name"
+    root = ET.parse(s.path).getroot()
+    assert 1 <= s.cpus <= platform_cpus(root.get("platform"))
     names = [vm.name for vm in s.vms]
-    assert len(set(names)) == len(names)
-    for vm in s.vms:
-        assert re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,15}", vm.name)
-        assert vm.guest in GUESTS
-        assert all(0 <= p < s.cpus for p in vm.pcpus)
-        assert 8 << 20 <= vm.memory <= (512 << 20 if vm.guest == "Image" else 64 << 20)
+    assert len(set(names)) == len(names), "VM names must be unique"
+    for vm, el in zip(s.vms, root.findall("vm")):
+        assert NAME.fullmatch(vm.name), f"VM name {vm.name!r}"
+        assert vm.guest in guest_names(), f"VM {vm.name}: {vm.guest} is not built by make"
+        assert vm.pcpus and all(0 <= p < s.cpus for p in vm.pcpus)
+        assert vm.memory >= 128 << 10 and vm.memory % 4096 == 0
+        assert el.find("uart") is not None, f"VM {vm.name} has no <uart/>: the tests read every VM"
     with open(s.path) as f:
-        text = f.read()
-    assert text.count("<uart/>") == len(s.vms), "every VM needs <uart/> to be seen"
-    assert "SPDX-License-Identifier: Apache-2.0" in text
+        comments = [c for c in re.findall(r"<!--(.*?)-->", f.read(), re.S)
+                    if "SPDX-License-Identifier" not in c]
+    assert comments and comments[0].strip(), "no description comment (make list shows it)"
 
 
 def test_two_cpus_uses_both_cpus_and_shares_one():
