@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Decoding of exceptions taken from guests (ESR_EL2, Arm ARM D13.2.37). */
 #include <arch/cpu.h>
+#include <arch/debug.h>
 #include <arch/psci.h>
 #include <arch/sysreg.h>
 #include <phidias/hypercall.h>
@@ -132,6 +133,10 @@ void arch_trap_sync(void)
 		break;
 	case EC_IABT_LOW:
 		guest_fault(v, esr, 0, 1, fault_ipa());
+		break;
+	case EC_SYSREG:
+		if (!arch_debug_sysreg(v, esr))	/* PMU/debug: RAZ/WI */
+			guest_fault(v, esr, 0, 0, 0);
 		break;
 	default:
 		guest_fault(v, esr, 0, 0, 0);
