@@ -412,8 +412,14 @@ void virq_flush(struct vcpu *v)
 		c->lr_used |= 1u << i;
 	}
 	if (overflow) {
-		/* Come back when the guest has made room (GICv2 5.3.1). */
-		hcr |= GICH_HCR_UIE;
+		/*
+		 * Come back when the guest has made room (GICv2 5.3.1).  Underflow
+		 * means "at most one LR valid": with a single LR in use (one SGI
+		 * with several sources waiting) it would hold at once and storm
+		 * on every entry while the guest keeps IRQs masked.
+		 */
+		if (n >= 2)
+			hcr |= GICH_HCR_UIE;
 		if (lr_pending)
 			hcr |= GICH_HCR_NPIE;
 	}
