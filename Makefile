@@ -5,6 +5,7 @@
 #   make run [SCENARIO=s]   build it and boot it under QEMU
 #   make test               host unit tests + system tests (boots QEMU)
 #   make bench              benchmark figures (QEMU -icount), no pass/fail
+#   make soak [SOAK_SECONDS=n]  hostile guests with fresh seeds for n s (600)
 #   make deps               install what is missing (Debian packages)
 #   make clean              remove everything the build wrote
 
@@ -28,7 +29,7 @@ export PHIDIAS_DEPS_CHECKED := 1
 endif
 endif
 
-.PHONY: all run test bench deps clean help scenarios
+.PHONY: all run test bench soak deps clean help scenarios
 all: $(BUILD)/$(SCENARIO)/phidias.bin
 
 include schism/schism.mk
@@ -116,6 +117,13 @@ test: scenarios $(SCHISM)
 BENCH_SCENARIOS := bench-local bench-switch bench-doorbell-same bench-doorbell-cross
 bench: $(foreach s,$(BENCH_SCENARIOS),$(BUILD)/$(s)/phidias.bin)
 	$(PYTHON) scripts/bench.py $(BENCH_SCENARIOS)
+
+# The hostile-guest suite's long run (tests/system/test_hostile.py); the
+# short one is part of `make test`.
+SOAK_SECONDS ?= 600
+soak: $(BUILD)/hostile-soak/phidias.bin
+	PHIDIAS_SOAK_SECONDS=$(SOAK_SECONDS) $(PYTHON) -m pytest -ra -s \
+		tests/system/test_hostile.py -k soak
 
 deps:
 	scripts/deps.sh --install

@@ -589,6 +589,8 @@ FIRST_LINE = {
     "pingpong": r"^pingpong: (ping|pong) ",
     "ipctest": r"^ipctest: ",
     "storm": r"^storm: (storm|sink) ",
+    "dbgprobe": r"^dbgprobe: ID_AA64DFR0_EL1 0x[0-9a-f]+: ",
+    "hostile": r"^hostile: seed 0x[0-9a-f]+ ops (calls|all) ",
 }
 
 
