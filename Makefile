@@ -18,6 +18,7 @@
 #   make schism-unit-test    schism's unit tests only
 #   make core-unit-test      host unit tests of the console and the emulated UART only
 #   make bench               benchmark figures (QEMU -icount), no pass/fail
+#   make soak [SOAK_SECONDS=n]  hostile guests with fresh seeds for n s (600)
 #   make deps                install what is missing (Debian packages)
 #   make clean               remove everything the build wrote (build/)
 #   Variables:
@@ -61,7 +62,7 @@ endif
 SCENARIO_NAME := $(basename $(notdir $(SCENARIO)))
 SCENARIO_XML := $(firstword $(wildcard $(filter %.xml,$(SCENARIO)) scenarios/$(SCENARIO_NAME).xml))
 
-.PHONY: all run run-uboot test bench deps clean help scenarios list
+.PHONY: all run run-uboot test bench soak deps clean help scenarios list
 all: $(BUILD)/$(SCENARIO_NAME)/phidias.bin
 
 include schism/schism.mk
@@ -216,6 +217,13 @@ core-unit-test: $(CORE_TESTS)
 BENCH_SCENARIOS := bench-local bench-switch bench-doorbell-same bench-doorbell-cross
 bench: $(foreach s,$(BENCH_SCENARIOS),$(BUILD)/$(s)/phidias.bin) $(BUILD)/guests/qemu/bench.bin
 	$(PYTHON) scripts/bench.py $(BENCH_SCENARIOS)
+
+# The hostile-guest suite's long run (tests/system/test_hostile.py); the
+# short one is part of `make test`.
+SOAK_SECONDS ?= 600
+soak: $(BUILD)/hostile-soak/phidias.bin
+	PHIDIAS_SOAK_SECONDS=$(SOAK_SECONDS) $(PYTHON) -m pytest -ra -s \
+		tests/system/test_hostile.py -k soak
 
 deps:
 	scripts/deps.sh --install

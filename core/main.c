@@ -8,6 +8,7 @@
 #include <phidias/config.h>
 #include <phidias/console.h>
 #include <phidias/irq.h>
+#include <phidias/limits.h>
 #include <phidias/log.h>
 #include <phidias/pcpu.h>
 #include <phidias/sched.h>
@@ -28,6 +29,7 @@ static void check_config(void)
 	    c->nr_pcpus != PHIDIAS_NR_PCPUS || c->nr_vms != PHIDIAS_NR_VMS ||
 	    c->nr_vcpus != PHIDIAS_NR_VCPUS)
 		panic("configuration tables belong to another build");
+	limits_check(c);
 	if (c->plat.psci_conduit != PHIDIAS_PSCI_SMC)
 		panic("firmware PSCI through HVC is impossible from EL2");
 	/* CPU n is started with CPU_ON(pcpus[n].mpidr): the boot CPU must be

@@ -60,7 +60,6 @@ static void emit_gen_h(const struct scenario *s, FILE *f)
 	fprintf(f, "#define PHIDIAS_RAM_BASE 0x%llx\n", ULL(s->plat.ram_base));
 	fprintf(f, "#define PHIDIAS_HYP_BASE 0x%llx\n", ULL(s->hyp_base));
 	fprintf(f, "#define PHIDIAS_UART_BASE 0x%llx\n", ULL(s->plat.uart_base));
-	fprintf(f, "#define PHIDIAS_HYP_SIZE 0x%llx\n", ULL(s->hyp_size));
 	fprintf(f, "#define PHIDIAS_PERCPU_BASE 0x%llx\n", ULL(s->percpu_base));
 	fprintf(f, "#define PHIDIAS_PERCPU_SIZE 0x%llx\n", ULL(s->percpu_size));
 	fprintf(f, "#define PHIDIAS_TIMESLICE_US %llu\n", ULL(s->timeslice_us));
@@ -407,8 +406,6 @@ static void emit_config(const struct scenario *s, FILE *f)
 		"\t.scenario = \"%s\",\n"
 		"\t.nr_pcpus = PHIDIAS_NR_PCPUS,\n"
 		"\t.timeslice_us = PHIDIAS_TIMESLICE_US,\n"
-		"\t.hyp_base = PHIDIAS_HYP_BASE,\n"
-		"\t.hyp_size = PHIDIAS_HYP_SIZE,\n"
 		"\t.percpu_base = PHIDIAS_PERCPU_BASE,\n"
 		"\t.percpu_size = PHIDIAS_PERCPU_SIZE,\n"
 		"\t.el2_root = (uint64_t)&phidias_pt_el2_0,\n", s->name);
@@ -416,14 +413,13 @@ static void emit_config(const struct scenario *s, FILE *f)
 		"\t\t.uart_base = 0x%llxull,\n\t\t.uart_clock_hz = %u,\n"
 		"\t\t.uart_baud = %u,\n\t\t.gicd_base = 0x%llxull,\n"
 		"\t\t.gicc_base = 0x%llxull,\n\t\t.gich_base = 0x%llxull,\n"
-		"\t\t.gicv_base = 0x%llxull,\n\t\t.uart_irq = %u,\n"
+		"\t\t.uart_irq = %u,\n"
 		"\t\t.maint_irq = %u,\n\t\t.hyp_timer_irq = %u,\n"
-		"\t\t.virt_timer_irq = %u,\n\t\t.phys_timer_irq = %u,\n"
+		"\t\t.virt_timer_irq = %u,\n"
 		"\t\t.psci_conduit = %s,\n\t},\n",
 		p->name, ULL(p->uart_base), p->uart_clock, p->uart_baud,
-		ULL(p->gicd), ULL(p->gicc), ULL(p->gich), ULL(p->gicv),
+		ULL(p->gicd), ULL(p->gicc), ULL(p->gich),
 		p->uart_irq, p->maint_irq, p->hyp_timer_irq, p->virt_timer_irq,
-		p->phys_timer_irq,
 		p->psci_conduit == PHIDIAS_PSCI_HVC ? "PHIDIAS_PSCI_HVC"
 						    : "PHIDIAS_PSCI_SMC");
 	fprintf(f, "\t.nr_vms = PHIDIAS_NR_VMS,\n\t.nr_vcpus = PHIDIAS_NR_VCPUS,\n"
@@ -433,29 +429,42 @@ static void emit_config(const struct scenario *s, FILE *f)
 static void emit_ld(const struct scenario *s, FILE *f)
 {
 	header(f, s, "/*");
-	fprintf(f, " * Link script of the hypervisor image. */\n");
+	fprintf(f, " * Link script of the hypervisor image.  Its sections go into the\n"
+		" * fixed W^X windows the EL2 tables map (schism/schism.h). */\n");
 	fprintf(f, "OUTPUT_ARCH(aarch64)\nENTRY(_start)\n\n"
-		"HYP_BASE = 0x%llx;\nHYP_END = 0x%llx;\n\n", ULL(s->hyp_base),
-		ULL(s->hyp_base + s->hyp_size));
+		"HYP_BASE = 0x%llx;\nHYP_TEXT_END = HYP_BASE + 0x%llx;\n"
+		"HYP_RO_END = HYP_BASE + 0x%llx;\nHYP_CODE_END = HYP_BASE + 0x%llx;\n"
+		"HYP_END = 0x%llx;\n\n", ULL(s->hyp_base),
+		ULL(SCHISM_HYP_TEXT_END), ULL(SCHISM_HYP_RO_END),
+		ULL(SCHISM_HYP_CODE_BUDGET), ULL(s->hyp_base + s->hyp_size));
 	fprintf(f,
 		"SECTIONS\n{\n"
 		"\t. = HYP_BASE;\n"
 		"\t__image_start = .;\n"
+		"\t/* read-only, executable */\n"
 		"\t.text : {\n\t\tKEEP(*(.text.head))\n\t\t*(.text .text.*)\n\t}\n"
-		"\t.rodata : { *(.rodata .rodata.*) }\n"
-		"\t.data : { *(.data .data.*) }\n"
+		"\t__text_end = .;\n"
+		"\tASSERT(__text_end <= HYP_TEXT_END, \"hypervisor text exceeds "
+		"its window (schism.h SCHISM_HYP_TEXT_END)\")\n"
+		"\t/* read-only, XN */\n"
+		"\t.rodata HYP_TEXT_END : { *(.rodata .rodata.*) }\n"
 		"\t.pgtables ALIGN(4096) : { *(.pgtables) }\n"
+		"\t__ro_end = .;\n"
+		"\tASSERT(__ro_end <= HYP_RO_END, \"hypervisor rodata and "
+		"translation tables exceed their window (schism.h SCHISM_HYP_RO_END)\")\n"
+		"\t/* read-write, XN */\n"
+		"\t.data HYP_RO_END : { *(.data .data.*) }\n"
 		"\t.bss ALIGN(16) : {\n\t\t__bss_start = .;\n"
 		"\t\t*(.bss .bss.*)\n\t\t*(COMMON)\n\t\t. = ALIGN(16);\n"
 		"\t\t__bss_end = .;\n\t}\n"
-		"\tASSERT(. <= HYP_BASE + 0x%llx, \"hypervisor code, data and bss "
-		"exceed their 2 MiB budget\")\n"
-		"\t.blobs HYP_BASE + 0x%llx : { *(.blobs) }\n"
+		"\tASSERT(. <= HYP_CODE_END, \"hypervisor data and bss exceed "
+		"their window (schism.h SCHISM_HYP_CODE_BUDGET)\")\n"
+		"\t/* read-only, XN: the pristine guest images */\n"
+		"\t.blobs HYP_CODE_END : { *(.blobs) }\n"
 		"\t__image_end = .;\n"
 		"\tASSERT(__image_end <= HYP_END, \"guest images exceed the "
 		"hypervisor region computed by schism\")\n"
-		"\t/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame) }\n}\n",
-		ULL(SCHISM_HYP_CODE_BUDGET), ULL(SCHISM_HYP_CODE_BUDGET));
+		"\t/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame) }\n}\n");
 }
 
 static void emit_qemu(const struct scenario *s, FILE *f)
@@ -506,7 +515,7 @@ static char *blob_users(const struct scenario *s, unsigned vm, unsigned kind)
 static void emit_memmap(const struct scenario *s, FILE *f)
 {
 	const struct platform *p = &s->plat;
-	unsigned n = 0, max = 6 + 4 * s->nr_vms + s->nr_shmems +
+	unsigned n = 0, max = 8 + 4 * s->nr_vms + s->nr_shmems +
 			      p->nr_reserved + p->nr_banks;
 	struct mm_line *l = xcalloc(max, sizeof(*l));
 	uint64_t pos = p->ram_base, code_end = s->hyp_base + SCHISM_HYP_CODE_BUDGET;
@@ -514,8 +523,14 @@ static void emit_memmap(const struct scenario *s, FILE *f)
 
 	l[n++] = (struct mm_line){ p->ram_base, SCHISM_RAM_RESERVED,
 				   xstrdup("reserved (boot loader DTB)") };
-	l[n++] = (struct mm_line){ s->hyp_base, SCHISM_HYP_CODE_BUDGET,
-				   xstrdup("hypervisor code/data/bss (budget)") };
+	l[n++] = (struct mm_line){ s->hyp_base, SCHISM_HYP_TEXT_END,
+				   xstrdup("hypervisor text (budget; EL2 RX)") };
+	l[n++] = (struct mm_line){ s->hyp_base + SCHISM_HYP_TEXT_END,
+				   SCHISM_HYP_RO_END - SCHISM_HYP_TEXT_END,
+				   xstrdup("hypervisor rodata, page tables (budget; EL2 RO)") };
+	l[n++] = (struct mm_line){ s->hyp_base + SCHISM_HYP_RO_END,
+				   SCHISM_HYP_CODE_BUDGET - SCHISM_HYP_RO_END,
+				   xstrdup("hypervisor data/bss (budget; EL2 RW, XN)") };
 	for (unsigned i = 0; i < s->nr_vms; i++) {
 		const struct vm *vm = &s->vms[i];
 

@@ -17,6 +17,12 @@
  *   0b0001 Device-nGnRE; S2AP[7:6] = 0b11 read/write, 0b01 read-only;
  *   XN bit 54 (XN[1:0] = 0b10: not executable at EL1 nor EL0).
  *
+ * What EL2 stage 1 holds: the hypervisor image in its W^X windows
+ * (schism.h: text read-only and executable, rodata and these tables
+ * read-only, data and bss read-write, the guest images read-only; all but
+ * the text XN), the per-CPU areas, every VM's RAM and shared region (RW,
+ * XN), the UART and the GIC frames (device, XN).
+ *
  * What a VM's stage 2 holds (docs/scenario.md): its RAM (normal, RWX), the
  * GICV frame at the guest GICC address (device, XN), its passed-through
  * devices at IPA == PA (device, XN), its shared regions (normal WB inner
@@ -47,16 +53,18 @@ uint64_t pt_leaf_attrs(enum pt_stage stage, enum pt_mem mem)
 {
 	uint64_t a = PT_AF | PT_SH_INNER;
 
+	int ro = mem == PT_NORMAL_RO_XN || mem == PT_NORMAL_RO_X;
+
 	if (stage == PT_EL2) {
-		a |= mem == PT_NORMAL_RO_XN ? PT_S1_AP_RO_EL2 : PT_S1_AP_RW_EL2;
+		a |= ro ? PT_S1_AP_RO_EL2 : PT_S1_AP_RW_EL2;
 		a |= PT_S1_ATTRIDX(mem == PT_DEVICE_XN ? PHIDIAS_MAIR_IDX_DEVICE
 						       : PHIDIAS_MAIR_IDX_NORMAL);
 	} else {
-		a |= mem == PT_NORMAL_RO_XN ? PT_S2_AP_RO : PT_S2_AP_RW;
+		a |= ro ? PT_S2_AP_RO : PT_S2_AP_RW;
 		a |= mem == PT_DEVICE_XN ? PT_S2_MEMATTR_DEVICE_NGNRE
 					 : PT_S2_MEMATTR_NORMAL_WB;
 	}
-	if (mem != PT_NORMAL_RW)
+	if (mem != PT_NORMAL_RW && mem != PT_NORMAL_RO_X)
 		a |= PT_XN;
 	return a;
 }
@@ -149,7 +157,18 @@ int pgtables_build(const struct scenario *s, struct scenario_tables *t)
 		enum pt_mem mem;
 		const char *what;
 	} el2[] = {
-		{ s->hyp_base, s->hyp_size, PT_NORMAL_RW, "hypervisor image" },
+		/* W^X: the windows of schism.h, each as the linker fills it */
+		{ s->hyp_base, SCHISM_HYP_TEXT_END, PT_NORMAL_RO_X,
+		  "hypervisor text" },
+		{ s->hyp_base + SCHISM_HYP_TEXT_END,
+		  SCHISM_HYP_RO_END - SCHISM_HYP_TEXT_END, PT_NORMAL_RO_XN,
+		  "hypervisor read-only data" },
+		{ s->hyp_base + SCHISM_HYP_RO_END,
+		  SCHISM_HYP_CODE_BUDGET - SCHISM_HYP_RO_END, PT_NORMAL_RW_XN,
+		  "hypervisor data" },
+		{ s->hyp_base + SCHISM_HYP_CODE_BUDGET,
+		  s->hyp_size - SCHISM_HYP_CODE_BUDGET, PT_NORMAL_RO_XN,
+		  "guest images in the hypervisor image" },
 		{ s->percpu_base, s->nr_pcpus * s->percpu_size, PT_NORMAL_RW_XN,
 		  "per-CPU areas" },
 		{ p->uart_base, SCHISM_UART_SIZE, PT_DEVICE_XN, "UART" },
@@ -162,7 +181,7 @@ int pgtables_build(const struct scenario *s, struct scenario_tables *t)
 	memset(t, 0, sizeof(*t));
 	pt_init(&t->el2, PT_EL2);
 	for (unsigned i = 0; i < sizeof(el2) / sizeof(el2[0]); i++)
-		if (pt_map(&t->el2, el2[i].base, el2[i].base, el2[i].size,
+		if (el2[i].size && pt_map(&t->el2, el2[i].base, el2[i].base, el2[i].size,
 			   el2[i].mem))
 			diag_error(p->file, 0, "cannot map the %s at 0x%llx in "
 				   "the EL2 tables: it overlaps another region "
@@ -216,6 +235,23 @@ int pgtables_build(const struct scenario *s, struct scenario_tables *t)
 		if (pt_map(&t->el2, sh->base, sh->base, sh->size, PT_NORMAL_RW_XN))
 			diag_error(s->file, sh->line, "cannot map shared region "
 				   "'%s' in the EL2 tables", sh->name);
+	}
+	if (diag_count() == before) {
+		unsigned n = t->el2.nr_tables;
+		char buf[32];
+
+		for (unsigned i = 0; i < t->nr_vms; i++)
+			n += t->s2[i].nr_tables;
+		/* They live in the read-only window after the rodata. */
+		if (n * SZ_4K > SCHISM_HYP_RO_END - SCHISM_HYP_TEXT_END -
+				SCHISM_HYP_RODATA_RESERVE)
+			diag_error(s->file, 0, "the translation tables of this "
+				   "scenario take %u pages, more than the %s the "
+				   "hypervisor image has room for: use fewer VMs "
+				   "or shared regions", n,
+				   fmt_size(SCHISM_HYP_RO_END - SCHISM_HYP_TEXT_END -
+					    SCHISM_HYP_RODATA_RESERVE, buf,
+					    sizeof(buf)));
 	}
 	return diag_count() == before ? 0 : -1;
 }

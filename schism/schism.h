@@ -32,6 +32,19 @@
 
 /* Fixed budgets of the memory layout (docs/scenario.md, "Memory layout"). */
 #define SCHISM_HYP_CODE_BUDGET SZ_2M	/* code/data/bss before the blobs */
+/*
+ * W^X at EL2: the code budget is cut into fixed windows, so that the EL2
+ * tables, generated before the hypervisor is linked, know where each kind
+ * of section lies; the linker script (emit.c) places the sections at these
+ * offsets from hyp_base and fails the link if one outgrows its window.
+ *   [0, TEXT)         .text                          read-only, executable
+ *   [TEXT, RO)        .rodata, then .pgtables        read-only, XN
+ *   [RO, CODE_BUDGET) .data, .bss                    read-write, XN
+ *   [CODE_BUDGET, hyp_size) .blobs (guest images)    read-only, XN
+ */
+#define SCHISM_HYP_TEXT_END 0x40000ull	/* 256 KiB of text */
+#define SCHISM_HYP_RO_END 0x180000ull	/* 1.25 MiB of rodata + tables */
+#define SCHISM_HYP_RODATA_RESERVE 0x40000ull	/* of which rodata may take 256 KiB */
 #define SCHISM_PERCPU_SIZE SZ_64K	/* per physical CPU, stack at the top */
 #define SCHISM_RAM_RESERVED SZ_2M	/* bottom of RAM, QEMU's DTB lives there */
 #define SCHISM_DTB_SIZE SZ_64K		/* every DTB is padded to this (dtc -S) */
@@ -45,9 +58,8 @@
 #define SCHISM_GICC_SIZE 0x2000ull
 #define SCHISM_GICH_SIZE SZ_4K
 
-/* The emulated PL011 every VM with <uart/> gets. */
+/* The emulated PL011 every VM with <uart/> gets (its INTID: config.h). */
 #define SCHISM_VUART_SIZE SZ_4K
-#define SCHISM_VUART_IRQ 33u
 
 /* ---- diagnostics (diag.c) ---- */
 void diag_error(const char *file, long line, const char *fmt, ...)
@@ -301,7 +313,8 @@ uint64_t layout_initrd_ipa(uint64_t ram_size, uint64_t initrd_size);
 
 /* pgtable.c: an in-memory model of one translation-table tree. */
 enum pt_stage { PT_EL2 = 1, PT_S2 = 2 };
-enum pt_mem { PT_NORMAL_RW = 1, PT_NORMAL_RW_XN, PT_NORMAL_RO_XN, PT_DEVICE_XN };
+enum pt_mem { PT_NORMAL_RW = 1, PT_NORMAL_RW_XN, PT_NORMAL_RO_XN, PT_DEVICE_XN,
+	      PT_NORMAL_RO_X };	/* read-only, executable: hypervisor text */
 
 struct pt_table {
 	uint64_t desc[512];		/* leaf descriptors; 0 where next[i] */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arch/cpu.h>
+#include <arch/debug.h>
 #include <arch/setup.h>
 #include <arch/sysreg.h>
 #include <phidias/config.h>
@@ -13,6 +14,12 @@
 #define TCR_PS_SHIFT 16
 #define TCR_EL2_RES1 ((1ul << 31) | (1ul << 23))
 #define VTCR_SL0_LEVEL1 (1ul << 6)
+/*
+ * VMIDs are 8 bits (VS = 0, VTTBR_EL2.VMID[55:48]): config.h's
+ * PHIDIAS_MAX_VMS is sized for that, and 16-bit VMIDs (FEAT_VMID16) would
+ * need VTTBR bits the world switch does not set.
+ */
+#define VTCR_VS_8BIT (0ul << 19)
 #define VTCR_RES1 (1ul << 31)
 #define CPTR_EL2_RES1 0x33fful
 
@@ -35,15 +42,20 @@ void arch_mmu_enable(void)
 	__asm__ volatile("tlbi alle2" ::: "memory");
 	dsb_sy();
 	isb();
+	/*
+	 * WXN: whatever the tables say, a writable page never executes at
+	 * EL2 (the generated tables already map text read-only, data XN).
+	 */
 	sysreg_write(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C |
-				SCTLR_EL2_SA | SCTLR_EL2_I);
+				SCTLR_EL2_SA | SCTLR_EL2_I | SCTLR_EL2_WXN);
 	isb();
 }
 
 void arch_cpu_setup(struct pcpu *p)
 {
 	uint64_t vtcr = TCR_T0SZ | VTCR_SL0_LEVEL1 | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
-			TCR_SH0_INNER | (pa_range() << TCR_PS_SHIFT) | VTCR_RES1;
+			TCR_SH0_INNER | (pa_range() << TCR_PS_SHIFT) | VTCR_VS_8BIT |
+			VTCR_RES1;
 
 	sysreg_write(tpidr_el2, p);
 	sysreg_write(vtcr_el2, vtcr);
@@ -55,13 +67,15 @@ void arch_cpu_setup(struct pcpu *p)
 	sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |
 			      HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC |
 			      HCR_TIDCP | HCR_RW);
-	/* FP/SIMD not trapped: guests use it, switches save it. */
-	sysreg_write(cptr_el2, CPTR_EL2_RES1);
+	/*
+	 * FP/SIMD not trapped: guests use it, switches save it.  PMU, debug,
+	 * trace and activity monitors do trap (arch/debug.h).
+	 */
+	sysreg_write(cptr_el2, CPTR_EL2_RES1 | arch_debug_cpu_setup());
 	/* EL1 reads the physical counter; the EL1 physical timer traps (docs). */
 	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(cnthp_ctl_el2, 0);
-	/* Guests see all PMU counters the CPU has, and their own MIDR. */
-	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> 11) & 0x1f);
+	/* Guests see their own MIDR. */
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	__asm__ volatile("tlbi alle1\n dsb ish" ::: "memory");
 	isb();

@@ -3,6 +3,7 @@
 #include <phidias_gen.h>
 #include <arch/cpu.h>
 #include <arch/inject.h>
+#include <arch/debug.h>
 #include <arch/psci.h>
 #include <arch/sysreg.h>
 #include <emul/ptimer.h>
@@ -263,7 +264,8 @@ void arch_trap_sync(void)
 		guest_fault(v, esr, 0, 1, fault_ipa());
 		break;
 	case EC_SYSREG:
-		sysreg_trap(v, esr);
+		if (!arch_debug_sysreg(v, esr))	/* PMU/debug: RAZ/WI */
+			sysreg_trap(v, esr);
 		break;
 	default:
 		guest_fault(v, esr, 0, 0, 0);

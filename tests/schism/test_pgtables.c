@@ -30,6 +30,8 @@
 #define S2_DEVICE_XN (AF | SH_IS | (3ull << 6) | (0x1ull << 2) | XN)
 #define EL2_NORMAL_RW (AF | SH_IS | (1ull << 6) | (1ull << 2))	/* AttrIndx 1 */
 #define EL2_DEVICE_XN (AF | SH_IS | (1ull << 6) | (0ull << 2) | XN)
+#define EL2_NORMAL_RO (AF | SH_IS | (3ull << 6) | (1ull << 2))	/* AP[2] = 1 */
+#define EL2_AP_RO (1ull << 7)
 
 static const char *root;
 
@@ -302,7 +304,19 @@ static void check_scenario_tables(const char *name, const char *xml,
 
 	/* EL2: hypervisor, per-CPU, VM RAM, shared regions, UART, GICD, GICC,
 	 * GICH; never a passed-through device nor the GICV */
-	el2[nel2++] = (struct map){ s->hyp_base, s->hyp_base, s->hyp_size, EL2_NORMAL_RW };
+	/* the hypervisor in W^X windows: text RX, rodata and tables RO,
+	 * data RW, the guest images RO; only the text executable */
+	el2[nel2++] = (struct map){ s->hyp_base, s->hyp_base, SCHISM_HYP_TEXT_END,
+				    EL2_NORMAL_RO };
+	el2[nel2++] = (struct map){ s->hyp_base + SCHISM_HYP_TEXT_END,
+				    s->hyp_base + SCHISM_HYP_TEXT_END,
+				    SCHISM_HYP_RO_END - SCHISM_HYP_TEXT_END,
+				    EL2_NORMAL_RO | XN };
+	el2[nel2++] = (struct map){ s->hyp_base + SCHISM_HYP_RO_END,
+				    s->hyp_base + SCHISM_HYP_RO_END,
+				    SZ_2M - SCHISM_HYP_RO_END, EL2_NORMAL_RW | XN };
+	el2[nel2++] = (struct map){ s->hyp_base + SZ_2M, s->hyp_base + SZ_2M,
+				    s->hyp_size - SZ_2M, EL2_NORMAL_RO | XN };
 	el2[nel2++] = (struct map){ s->percpu_base, s->percpu_base,
 				    s->nr_pcpus * 0x10000ull, EL2_NORMAL_RW | XN };
 	for (unsigned i = 0; i < s->nr_vms; i++)
@@ -381,6 +395,19 @@ static void check_scenario_tables(const char *name, const char *xml,
 		free(what);
 	}
 	compare(name, el2, nel2, el2got, nel2got);
+	/* W^X, whatever the expectations above say: nothing writable executes
+	 * at EL2, and only the hypervisor's text window executes at all. */
+	for (unsigned i = 0; i < nel2got; i++) {
+		const struct map *m = &el2got[i];
+
+		CHECK((m->attrs & XN) || (m->attrs & EL2_AP_RO),
+		      "%s: EL2 0x%llx+0x%llx is writable and executable", name,
+		      (unsigned long long)m->va, (unsigned long long)m->size);
+		CHECK((m->attrs & XN) || (m->va >= s->hyp_base &&
+		      m->va + m->size <= s->hyp_base + SCHISM_HYP_TEXT_END),
+		      "%s: EL2 0x%llx+0x%llx executable outside the text window",
+		      name, (unsigned long long)m->va, (unsigned long long)m->size);
+	}
 	check_ram_use(name, s, el2got, nel2got, s2got, ns2got);
 	check_cpus(name, s, mpidr, ncpu);
 	printf("%s: %u VM(s), %u EL2 run(s) checked\n", name, s->nr_vms, nel2got);

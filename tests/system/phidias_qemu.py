@@ -648,6 +648,8 @@ FIRST_LINE = {
     "ipctest": r"^ipctest: ",
     "storm": r"^storm: (storm|sink) ",
     "faulttest": r"^faulttest: tests [a-z,]+$",
+    "dbgprobe": r"^dbgprobe: ID_AA64DFR0_EL1 0x[0-9a-f]+: ",
+    "hostile": r"^hostile: seed 0x[0-9a-f]+ ops (calls|all) ",
 }
 
 

@@ -46,8 +46,9 @@
  *    list are 8-bit masks, GICD_TYPER.CPUNumber is 3 bits (GIC arch. spec.
  *    v2, 4.3.12, 4.3.15, 4.3.2).  So a VM has at most 8 vCPUs and the
  *    machine at most 8 physical CPUs.
- *  - VMIDs are 8 bits (VTCR_EL2.VS = 0, Arm ARM D13.2.151); VMID 0 is never
- *    given to a VM, so at most 255 VMs.
+ *  - VMIDs are 8 bits (VTCR_EL2.VS = 0, set explicitly in
+ *    arch/arm64/setup.c; Arm ARM D13.2.151); VMID 0 is never given to a
+ *    VM, so at most 255 VMs.
  *  - GICv2 list registers: GICH_VTR.ListRegs is 6 bits, at most 64.
  */
 #define PHIDIAS_MAX_VCPUS_PER_VM 8u
@@ -191,7 +192,11 @@ enum phidias_psci_conduit {
 	PHIDIAS_PSCI_HVC = 1,
 };
 
-/* The physical board as the hypervisor drives it. */
+/*
+ * The physical board as the hypervisor drives it: only what it reads.  The
+ * rest of the platform (RAM, the GICV frame, the EL1 physical timer) is
+ * schism's to lay out and map, and reaches the hypervisor as page tables.
+ */
 struct phidias_platform_config {
 	const char *name;
 	uint64_t uart_base;	/* console PL011 */
@@ -206,13 +211,12 @@ struct phidias_platform_config {
 	uint64_t gicd_base;
 	uint64_t gicc_base;
 	uint64_t gich_base;
-	uint64_t gicv_base;
 	uint32_t uart_irq;	/* INTIDs */
 	uint32_t maint_irq;
 	uint32_t hyp_timer_irq;
 	uint32_t virt_timer_irq;
-	uint32_t phys_timer_irq;
 	uint32_t psci_conduit;	/* enum phidias_psci_conduit, firmware PSCI */
+	uint32_t reserved;
 };
 
 struct phidias_config {
@@ -223,8 +227,6 @@ struct phidias_config {
 	const char *scenario;	/* scenario name */
 	uint32_t nr_pcpus;
 	uint32_t timeslice_us;
-	uint64_t hyp_base;	/* hypervisor image (link address) */
-	uint64_t hyp_size;
 	uint64_t percpu_base;	/* per-CPU areas: CPU n at base + n * size */
 	uint64_t percpu_size;
 	uint64_t el2_root;	/* PA of the EL2 level-1 table */

@@ -22,6 +22,7 @@
 #define SCTLR_EL2_C (1ul << 2)
 #define SCTLR_EL2_SA (1ul << 3)
 #define SCTLR_EL2_I (1ul << 12)
+#define SCTLR_EL2_WXN (1ul << 19)
 
 /* SCTLR_EL1 value a vCPU starts with: RES1 bits only, MMU and caches off. */
 #define SCTLR_EL1_RESET 0x30d00800ul
