@@ -57,7 +57,7 @@ $(LX_KMOD): $(LX_KMOD_SRC) $(LX_HEADERS)
 $(LX_OUT)/examples/%: $(LX_DIR)/examples/%.c $(wildcard $(LX_DIR)/shmnet/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)echo "  CC      $<"
-	$(Q)$(CROSS)gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+	$(Q)$(CROSS)gcc -static -O2 -Wall -Wextra -Werror -I$(LX_DIR)/shmnet -o $@ $<
 
 # After the kernel to record its release in /etc/phidias-kernel and take its modules.
 $(LX_OUT)/initramfs.cpio.gz: $(LX_DIR)/assemble.sh $(LX_DIR)/mkcpio.py $(LX_ROOTFS) \
