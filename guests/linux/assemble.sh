@@ -232,13 +232,14 @@ cmd_initramfs() {
 	rm -rf "$SYSROOT" "$STAGE"
 	mkdir -p "$SYSROOT" "$STAGE"
 
-	# busybox-static, iperf3, iproute2 (ip -s, bridge) and ethtool, and what they
+	# busybox-static, iperf3, iproute2 (ip -s, bridge), ethtool and iputils' ping
+	# (it waits for every reply until its -w deadline), and what they
 	# depend on, followed through Depends/Pre-Depends level by level as far as
 	# shared-library packages (lib*, and zlib1g which libelf needs) go: that is
 	# where sonames live, and it leaves adduser, debconf, perl & co. out.
 	# copy_libs checks afterwards that every needed soname was found.
 	PKGS=
-	level="busybox-static iperf3 iproute2 ethtool zlib1g"
+	level="busybox-static iperf3 iproute2 ethtool iputils-ping zlib1g"
 	while [ -n "$level" ]; do
 		# Architecture-independent packages (libtirpc-common) are NAME:all.
 		known=$(pkginfo $(for p in $level; do echo "$p:$ARCH"; done) | cut -d' ' -f1)
@@ -275,10 +276,10 @@ cmd_initramfs() {
 
 	cp "$SYSROOT/usr/bin/iperf3" "$STAGE/usr/bin/iperf3"
 	copy_libs "$STAGE/usr/bin/iperf3"
-	# Debian's ip and bridge (statistics, bridges) and ethtool, beside busybox's
-	# applets: busybox's shell runs its own `ip` first, so /etc/profile points
-	# the names at these (docs/linux.md).
-	for tool in ip bridge ethtool; do
+	# Debian's ip and bridge (statistics, bridges), ethtool and ping, beside
+	# busybox's applets: busybox's shell runs its own `ip` and `ping` first, so
+	# /etc/profile points the names at these (docs/linux.md).
+	for tool in ip bridge ethtool ping; do
 		src=
 		for d in bin sbin usr/bin usr/sbin; do
 			[ -f "$SYSROOT/$d/$tool" ] && src=$SYSROOT/$d/$tool && break

@@ -805,17 +805,18 @@ static int shmnet_parse(struct shmnet *sn, struct device_node *np, struct resour
 	}
 	ring = ALIGN((u64)sn->nr_slots * sizeof(struct shmnet_desc), SHMNET_AREA_ALIGN);
 	buf = ALIGN((u64)sn->nr_slots * sn->slot_size, SHMNET_AREA_ALIGN);
-	sn->ring_off[0] = SHMNET_RING0;
-	sn->ring_off[1] = SHMNET_RING0 + ring;
-	sn->buf_off[0] = SHMNET_RING0 + 2 * ring;
-	sn->buf_off[1] = SHMNET_RING0 + 2 * ring + buf;
-	need = (u64)sn->buf_off[1] + (u64)sn->nr_slots * sn->slot_size;
+	need = SHMNET_RING0 + 2 * ring + buf + (u64)sn->nr_slots * sn->slot_size;
 	sn->size = resource_size(res);
 	if (need > sn->size || need > U32_MAX) {
 		dev_err(dev, "%pOF: region of %llu bytes is too small for %u slots of %u bytes (%llu needed); link not started\n",
 			np, sn->size, sn->nr_slots, sn->slot_size, need);
 		return -EINVAL;
 	}
+	/* All below U32_MAX now: offsets fit a descriptor. */
+	sn->ring_off[0] = SHMNET_RING0;
+	sn->ring_off[1] = SHMNET_RING0 + ring;
+	sn->buf_off[0] = SHMNET_RING0 + 2 * ring;
+	sn->buf_off[1] = SHMNET_RING0 + 2 * ring + buf;
 	return 0;
 }
 
@@ -869,10 +870,10 @@ static int shmnet_probe(struct platform_device *pdev)
 	sn->base = devm_memremap(dev, res->start, resource_size(res), MEMREMAP_WB);
 	if (IS_ERR(sn->base))
 		return dev_err_probe(dev, PTR_ERR(sn->base), "cannot map %pR\n", res);
-	sn->self = sn->base + sn->end * SHMNET_CTRL_SIZE;
-	sn->peer = sn->base + (!sn->end) * SHMNET_CTRL_SIZE;
-	sn->tx_ring = sn->base + sn->ring_off[sn->end];
-	sn->rx_ring = sn->base + sn->ring_off[!sn->end];
+	sn->self = (struct shmnet_ctrl *)((u8 *)sn->base + sn->end * SHMNET_CTRL_SIZE);
+	sn->peer = (struct shmnet_ctrl *)((u8 *)sn->base + !sn->end * SHMNET_CTRL_SIZE);
+	sn->tx_ring = (struct shmnet_desc *)((u8 *)sn->base + sn->ring_off[sn->end]);
+	sn->rx_ring = (const struct shmnet_desc *)((u8 *)sn->base + sn->ring_off[!sn->end]);
 
 	irq = platform_get_irq(pdev, 0);
 	if (irq < 0)
