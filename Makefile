@@ -5,6 +5,7 @@
 #   make run [SCENARIO=s]   build it and boot it under QEMU
 #   make test               host unit tests + system tests (boots QEMU)
 #   make bench              benchmark figures (QEMU -icount), no pass/fail
+#   make bench-net          network figures between two Linux VMs (scenario net)
 #   make deps               install what is missing (Debian packages)
 #   make clean              remove everything the build wrote
 
@@ -28,7 +29,7 @@ export PHIDIAS_DEPS_CHECKED := 1
 endif
 endif
 
-.PHONY: all run test bench deps clean help scenarios
+.PHONY: all run test bench bench-net deps clean help scenarios
 all: $(BUILD)/$(SCENARIO)/phidias.bin
 
 include schism/schism.mk
@@ -116,6 +117,10 @@ test: scenarios $(SCHISM)
 BENCH_SCENARIOS := bench-local bench-switch bench-doorbell-same bench-doorbell-cross
 bench: $(foreach s,$(BENCH_SCENARIOS),$(BUILD)/$(s)/phidias.bin)
 	$(PYTHON) scripts/bench.py $(BENCH_SCENARIOS)
+
+# Real time, not -icount; figures only (docs/benchmarks.md, "Network").
+bench-net: $(BUILD)/net/phidias.bin
+	$(PYTHON) scripts/bench_net.py
 
 deps:
 	scripts/deps.sh --install
