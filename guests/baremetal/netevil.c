@@ -167,7 +167,7 @@ static void ne_garbage_frame(unsigned int kind)
 
 	switch (kind % 6) {
 	case 0:
-		len = ne_ip_frame(1, 64);
+		ne_ip_frame(1, 64);
 		bm_printf("garbage frame: short (IPv4 header cut, 20 bytes)\n");
 		bm_shmnet_send(&ne_link, ne_frame, 20);
 		return;
