@@ -82,7 +82,12 @@ static void run(struct pcpu *p, struct vcpu *next)
 	if (next != p->current || next->reload) {
 		struct vcpu *prev = next == p->current ? 0 : p->current;
 
-		arch_vcpu_switch(prev, next);
+		/*
+		 * A vCPU reset while loaded here (vm_reset) has stale registers
+		 * in the CPU: saving them would overwrite its reset state, and
+		 * it would restart with the old SCTLR_EL1/TTBR0_EL1.
+		 */
+		arch_vcpu_switch(prev && !prev->reload ? prev : 0, next);
 		virq_switch(prev, next);
 		next->reload = 0;
 	}

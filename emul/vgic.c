@@ -438,8 +438,12 @@ void virq_switch(struct vcpu *prev, struct vcpu *next)
 	if (prev) {
 		struct vgic_cpu *c = &cpus[prev->id];
 
-		c->vmcr = gich_read_vmcr();
-		c->apr = gich_read_apr();
+		/* Reset while loaded (vm_reset): the live interface state is the
+		 * old guest's; keep the reset values. */
+		if (!prev->reload) {
+			c->vmcr = gich_read_vmcr();
+			c->apr = gich_read_apr();
+		}
 		/* The physical timer interrupt stays active until the guest's EOI. */
 		c->vtimer_active = (uint8_t)(gic_ppi_active(ppi) && !c->vtimer_stale);
 		c->vtimer_stale = 0;

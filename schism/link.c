@@ -157,7 +157,6 @@ static void build_end(const char *f, xmlNodePtr n, const struct link *l,
 		      struct link_end *e)
 {
 	char *mac = prop(n, "mac");
-	char buf[18];
 
 	e->line = xmlGetLineNo(n);
 	e->vm_name = prop(n, "vm");
@@ -168,13 +167,15 @@ static void build_end(const char *f, xmlNodePtr n, const struct link *l,
 			diag_error(f, e->line, "mac \"%s\" of VM '%s' on link "
 				   "'%s' is malformed; write six hex bytes such "
 				   "as 02:00:00:00:00:01", mac, e->vm_name, l->name);
-		else if (e->mac[0] & 1)
+		else if (e->mac[0] & 1) {
+			char buf[18];
+
 			diag_error(f, e->line, "mac %s of VM '%s' on link '%s' "
 				   "is a multicast address (bit 0 of the first "
 				   "byte set); use a unicast one, e.g. 02:%s",
 				   fmt_mac(e->mac, buf), e->vm_name, l->name,
 				   buf + 3);
-		else if (!memcmp(e->mac, "\0\0\0\0\0\0", 6))
+		} else if (!memcmp(e->mac, "\0\0\0\0\0\0", 6))
 			diag_error(f, e->line, "mac 00:00:00:00:00:00 of VM "
 				   "'%s' on link '%s' is not a valid address; "
 				   "give another or leave mac out for a default",

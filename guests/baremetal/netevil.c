@@ -167,21 +167,21 @@ static void ne_garbage_frame(unsigned int kind)
 
 	switch (kind % 6) {
 	case 0:
-		len = ne_ip_frame(1, 64);
-		bm_printf("netevil: frame: short (IPv4 header cut, 20 bytes)\n");
+		ne_ip_frame(1, 64);
+		bm_printf("garbage frame: short (IPv4 header cut, 20 bytes)\n");
 		bm_shmnet_send(&ne_link, ne_frame, 20);
 		return;
 	case 1:
 		len = ne_ip_frame(1, 64);
 		ne_frame[14 + 10] ^= 0x5a;
-		bm_printf("netevil: frame: bad IPv4 header checksum\n");
+		bm_printf("garbage frame: bad IPv4 header checksum\n");
 		break;
 	case 2:
 		len = ne_ip_frame(1, 64);
 		ne_frame[34] = 8;			/* echo request, checksum left 0 */
 		ne_frame[35] = 0;
 		ne_frame[36] = 0x12;
-		bm_printf("netevil: frame: ICMP echo with a bad checksum\n");
+		bm_printf("garbage frame: ICMP echo with a bad checksum\n");
 		break;
 	case 3:
 		len = ne_ip_frame(17, 64);
@@ -190,13 +190,13 @@ static void ne_garbage_frame(unsigned int kind)
 		ne_frame[34 + 5] = 72;
 		ne_frame[34 + 6] = 0xde;		/* wrong, non-zero checksum */
 		ne_frame[34 + 7] = 0xad;
-		bm_printf("netevil: frame: UDP with a bad checksum\n");
+		bm_printf("garbage frame: UDP with a bad checksum\n");
 		break;
 	case 4:
 		len = ne_ip_frame(17, 64);
 		ne_frame[34 + 3] = 7;
 		ne_frame[34 + 4] = 0x40;		/* UDP length 16K in a 64-byte payload */
-		bm_printf("netevil: frame: UDP length beyond the datagram\n");
+		bm_printf("garbage frame: UDP length beyond the datagram\n");
 		break;
 	default:
 		len = ne_ip_frame(1, 64);
@@ -214,7 +214,7 @@ static void ne_garbage_frame(unsigned int kind)
 			ne_frame[24] = (uint8_t)(sum >> 8);
 			ne_frame[25] = (uint8_t)sum;
 		}
-		bm_printf("netevil: frame: IPv4 total length 0x7f.. beyond the frame\n");
+		bm_printf("garbage frame: IPv4 total length 0x7f.. beyond the frame\n");
 		break;
 	}
 	bm_shmnet_send(&ne_link, ne_frame, len);
@@ -307,7 +307,6 @@ static void ne_attack(unsigned int n)
 			ne_desc(ne_link.tx_prod - 1u)->offset = 0x10u;
 			ne_ring();
 		} else {
-			bm_printf("garbage frame, ");
 			ne_garbage_frame((unsigned int)(r >> 1));
 		}
 		break;

@@ -92,10 +92,10 @@ static void np_on_reply(struct bm_net *n, uint32_t src, uint16_t id, uint16_t se
 static void np_on_udp(struct bm_net *n, uint32_t src, uint16_t sport, uint16_t dport,
 		      const uint8_t *data, uint32_t len)
 {
-	char ip[16];
-
 	if (dport == NP_RESET_PORT && np_allow_reset && len == 5 &&
 	    !memcmp(data, "RESET", 5)) {
+		char ip[16];
+
 		bm_printf("netpeer: reset requested by %s\n", bm_net_fmt_ip(src, ip));
 		np_print_stats();
 		bm_shmnet_stop(&np_link);
@@ -390,13 +390,12 @@ int main(const void *dtb)
 	client = bm_bootargs_get(args, "role", buf, sizeof(buf)) >= 0 &&
 		 !strcmp(buf, "client");
 	if (client) {
-		const char *why;
-
 		if (bm_bootargs_get(args, "peer", buf, sizeof(buf)) < 0 ||
 		    bm_net_parse_ip(buf, &peer, NULL) < 0) {
 			bm_printf("netpeer: client FAIL no peer=a.b.c.d in the bootargs\n");
 		} else {
-			why = np_run_client(peer);
+			const char *why = np_run_client(peer);
+
 			np_print_stats();
 			if (why)
 				bm_printf("netpeer: client FAIL %s\n", why);

@@ -342,8 +342,6 @@ int bm_net_send_udp(struct bm_net *n, uint32_t dst, uint16_t sport,
 static void icmp_input(struct bm_net *n, const uint8_t *mac, uint32_t src,
 		       const uint8_t *ic, uint32_t len)
 {
-	uint8_t copy_mac[6];
-
 	if (len < BM_NET_ICMP_HLEN) {
 		n->stats.rx_short++;
 		return;
@@ -353,6 +351,8 @@ static void icmp_input(struct bm_net *n, const uint8_t *mac, uint32_t src,
 		return;
 	}
 	if (ic[0] == ICMP_ECHO && ic[1] == 0) {
+		uint8_t copy_mac[6];
+
 		n->stats.icmp_echo_rx++;
 		/* the reply is built in n->tx; the request lives in the caller's buffer */
 		memcpy(copy_mac, mac, 6);

@@ -254,9 +254,29 @@ void bm_shmnet_stop(struct bm_shmnet *l)
 	shmnet_ring(l);
 }
 
-/* "Protocol error": counted, and this end starts again. */
+/* Does the peer's block still show the link up with the epochs we know? */
+static bool shmnet_peer_still_up(const struct bm_shmnet *l)
+{
+	volatile struct bm_shmnet_ctrl *peer = shmnet_peer(l);
+
+	return shmnet_load_acquire(&peer->magic) == BM_SHMNET_MAGIC &&
+	       shmnet_load_acquire(&peer->epoch) == l->peer_epoch &&
+	       shmnet_load_acquire(&peer->state) == BM_SHMNET_UP &&
+	       shmnet_load_acquire(&peer->peer_epoch) == l->epoch;
+}
+
+/*
+ * "Protocol error": counted, and this end starts again - unless the peer's
+ * block no longer shows the link up with the same epochs: then the peer is
+ * restarting (its indices were reset before we saw its new epoch), which
+ * is no error; its Start rings us and Sync brings the link back.
+ */
 static int shmnet_protocol_error(struct bm_shmnet *l, const char *why)
 {
+	if (!shmnet_peer_still_up(l)) {
+		shmnet_set_up(l, false);
+		return -BM_ENOTCONN;
+	}
 	l->stats.rx_errors++;
 	l->last_error = why;
 	bm_shmnet_start(l);
@@ -272,9 +292,20 @@ bool bm_shmnet_poll(struct bm_shmnet *l)
 	/* Sync: the peer's block, acquire first (docs/shmnet.md, "Link state") */
 	magic = shmnet_load_acquire(&peer->magic);
 	epoch = shmnet_load_acquire(&peer->epoch);
-	if (magic != BM_SHMNET_MAGIC || peer->major != BM_SHMNET_MAJOR ||
-	    peer->nr_slots != l->nr_slots || peer->slot_size != l->slot_size ||
-	    peer->mtu != l->mtu || epoch == 0) {
+	if (magic != BM_SHMNET_MAGIC || epoch == 0) {
+		shmnet_set_up(l, false);
+		return false;
+	}
+	if (peer->major != BM_SHMNET_MAJOR || peer->nr_slots != l->nr_slots ||
+	    peer->slot_size != l->slot_size || peer->mtu != l->mtu) {
+		/* a bad version or geometry behind a valid magic: counted (and
+		 * restarted for) once per peer epoch, not at every look */
+		if (epoch != l->bad_epoch) {
+			l->bad_epoch = epoch;
+			l->stats.rx_errors++;
+			l->last_error = "peer version or geometry differs";
+			bm_shmnet_start(l);
+		}
 		shmnet_set_up(l, false);
 		return false;
 	}

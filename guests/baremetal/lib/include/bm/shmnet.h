@@ -81,6 +81,7 @@ struct bm_shmnet {
 	/* private state: the authoritative copies */
 	uint32_t epoch, peer_epoch, tx_prod, rx_cons;
 	bool up;
+	uint32_t bad_epoch;	/* peer epoch whose bad geometry was counted */
 	uint32_t stall_cons;	/* peer rx_cons when the stall clock started */
 	uint64_t stall_since;	/* counter ticks, 0: not stalled */
 	const char *last_error;	/* why the last protocol error restarted us */
