@@ -339,7 +339,8 @@ install_modules() {
 	done
 	for ko in "$LX_OUT"/kmod/*.ko; do
 		[ -f "$ko" ] || die "no modules in $LX_OUT/kmod (make builds them first)"
-		cp "$ko" "$mdir/"
+		# Without debug information, as `make modules_install INSTALL_MOD_STRIP=1`.
+		"${CROSS}strip" --strip-debug -o "$mdir/$(basename "$ko")" "$ko"
 		echo "$(basename "$ko")" >>"$STAGE/etc/phidias-modules"
 	done
 }

@@ -28,7 +28,7 @@ def shm():
 def test_every_region_is_a_device_with_its_caps_and_doorbell(shm):
     scenario, qemu = shm
     for vm in scenario.vms:
-        out = "\n".join(run(qemu, vm, "ls /dev/phidias; shmring mbox info").output)
+        out = "\n".join(run(qemu, vm, "ls -1 /dev/phidias; shmring mbox info").output)
         assert re.search(r"^caps$", out, re.M) and re.search(r"^mbox$", out, re.M), out
         assert "mbox: 65536 bytes at 0x50000000, rw, caps: 0, 1 doorbell(s)" in out, out
 
