@@ -18,6 +18,7 @@
 #   make schism-unit-test    schism's unit tests only
 #   make core-unit-test      host unit tests of the console and the emulated UART only
 #   make bench               benchmark figures (QEMU -icount), no pass/fail
+#   make bench-net           network figures between two Linux VMs (scenario net)
 #   make soak [SOAK_SECONDS=n]  hostile guests with fresh seeds for n s (600)
 #   make deps                install what is missing (Debian packages)
 #   make clean               remove everything the build wrote (build/)
@@ -62,7 +63,7 @@ endif
 SCENARIO_NAME := $(basename $(notdir $(SCENARIO)))
 SCENARIO_XML := $(firstword $(wildcard $(filter %.xml,$(SCENARIO)) scenarios/$(SCENARIO_NAME).xml))
 
-.PHONY: all run run-uboot test bench soak deps clean help scenarios list
+.PHONY: all run run-uboot test bench bench-net soak deps clean help scenarios list
 all: $(BUILD)/$(SCENARIO_NAME)/phidias.bin
 
 include schism/schism.mk
@@ -224,6 +225,10 @@ SOAK_SECONDS ?= 600
 soak: $(BUILD)/hostile-soak/phidias.bin
 	PHIDIAS_SOAK_SECONDS=$(SOAK_SECONDS) $(PYTHON) -m pytest -ra -s \
 		tests/system/test_hostile.py -k soak
+
+# Real time, not -icount; figures only (docs/benchmarks.md, "Network").
+bench-net: $(BUILD)/net/phidias.bin
+	$(PYTHON) scripts/bench_net.py
 
 deps:
 	scripts/deps.sh --install

@@ -754,6 +754,7 @@ int check_scenario(struct scenario *s, char *const *incdirs, unsigned nr_inc)
 		check_vm_shmems(s, &s->vms[i]);
 	}
 	check_irq_owners(s);
+	link_expand(s);
 	for (unsigned i = 0; i < s->nr_vms; i++) {
 		check_caps(s, &s->vms[i]);
 		if (s->vms[i].mem_line && s->vms[i].mem_size <= GUEST_RAM_MAX)

@@ -198,7 +198,8 @@ static void dts_shmem(const struct scenario *s, const struct vm *vm,
 	/* this VM's capabilities that ring a VM mapping the region */
 	n = 0;
 	for (unsigned c = 0; c < vm->nr_caps; c++)
-		if (vm_maps_shmem(&s->vms[vm->caps[c].target_vm], vs->shmem) &&
+		if (!vm->caps[c].link &&
+		    vm_maps_shmem(&s->vms[vm->caps[c].target_vm], vs->shmem) &&
 		    vm->caps[c].target_vm != vm->id)
 			fprintf(f, "%s%u", n++ ? " " : "\t\t\tphidias,caps = <", c);
 	if (n)
@@ -214,7 +215,8 @@ static void dts_shmem(const struct scenario *s, const struct vm *vm,
 			for (unsigned c = 0; c < src->nr_caps; c++) {
 				const struct cap *cap = &src->caps[c];
 
-				if (cap->target_vm != vm->id || (cap->param < 16) != sgi)
+				if (cap->link || cap->target_vm != vm->id ||
+				    (cap->param < 16) != sgi)
 					continue;
 				if (sgi) {
 					fprintf(f, "%s%llu", n++ ? " " :
@@ -242,6 +244,10 @@ static void dts_phidias(const struct scenario *s, const struct vm *vm, FILE *f)
 		for (unsigned m = 0; m < vm->nr_shm; m++) {
 			const struct vm_shmem *vs = &vm->shm[m];
 
+			if (vs->link) {
+				link_dts_reserved(s, vs, f);
+				continue;
+			}
 			fprintf(f, "\n\t\tphidias_shm%u: shmem@%llx {\n", vs->shmem,
 				(unsigned long long)vs->ipa);
 			put_reg(f, "\t\t\t", vs->ipa, s->shmems[vs->shmem].size);
@@ -255,7 +261,9 @@ static void dts_phidias(const struct scenario *s, const struct vm *vm, FILE *f)
 		"\t\tranges;\n\t\tphidias,vm-name = \"%s\";\n"
 		"\t\tphidias,vm-id = <%u>;\n", vm->name, vm->id);
 	for (unsigned m = 0; m < vm->nr_shm; m++)
-		dts_shmem(s, vm, &vm->shm[m], f);
+		if (!vm->shm[m].link)
+			dts_shmem(s, vm, &vm->shm[m], f);
+	link_dts_nodes(s, vm, f);
 
 	if (vm->nr_caps) {
 		fprintf(f, "\n\t\tcapabilities {\n\t\t\t#address-cells = <1>;\n"

@@ -549,6 +549,7 @@ static void emit_memmap(const struct scenario *s, FILE *f)
 	}
 	for (unsigned i = 0; i < s->nr_shmems; i++)
 		l[n++] = (struct mm_line){ s->shmems[i].base, s->shmems[i].size,
+			s->shmems[i].link ? link_memmap_host(s, &s->shmems[i]) :
 			xasprintf("shared region '%s'%s", s->shmems[i].name,
 				  s->shmems[i].fixed ? " (fixed)" : "") };
 	if (code_end + s->blobs_size < s->hyp_base + s->hyp_size)
@@ -646,6 +647,15 @@ static void emit_memmap(const struct scenario *s, FILE *f)
 			const struct vm_shmem *vs = &vm->shm[m];
 			const struct shmem *sh = &s->shmems[vs->shmem];
 
+			if (vs->link) {
+				char *w = link_memmap_guest(s, vm, vs);
+
+				fprintf(f, "  0x%016llx  0x%016llx  %10s  %s\n",
+					ULL(vs->ipa), ULL(vs->ipa + sh->size - 1),
+					fmt_size(sh->size, buf, sizeof(buf)), w);
+				free(w);
+				continue;
+			}
 			fprintf(f, "  0x%016llx  0x%016llx  %10s  shared region "
 				"'%s' (%s) -> PA 0x%llx\n", ULL(vs->ipa),
 				ULL(vs->ipa + sh->size - 1),
@@ -659,9 +669,12 @@ static void emit_memmap(const struct scenario *s, FILE *f)
 				fmt_size(SCHISM_VUART_SIZE, buf, sizeof(buf)),
 				PHIDIAS_GUEST_UART_IRQ);
 		for (unsigned c = 0; c < vm->nr_caps; c++)
-			fprintf(f, "  cap %u: ipc -> VM '%s', INTID %llu\n", c,
+			fprintf(f, "  cap %u: ipc -> VM '%s', INTID %llu%s%s%s\n", c,
 				s->vms[vm->caps[c].target_vm].name,
-				ULL(vm->caps[c].param));
+				ULL(vm->caps[c].param),
+				vm->caps[c].link ? " (doorbell of link '" : "",
+				vm->caps[c].link ? link_of(s, vm->caps[c].link)->name : "",
+				vm->caps[c].link ? "')" : "");
 	}
 }
 

@@ -523,6 +523,7 @@ int model_build(struct xml_docs *d, struct scenario *s)
 		m->size = num_prop(f, n, "size", 0, NULL);
 		m->base = num_prop(f, n, "base", 0, &m->fixed);
 	}
+	link_build(d, s);
 	s->vms = xcalloc(nvms, sizeof(*s->vms));
 	for (n = r->children; n; n = n->next) {
 		struct vm *vm;
@@ -569,6 +570,7 @@ void scenario_free(struct scenario *s)
 	for (unsigned i = 0; i < s->nr_shmems; i++)
 		free(s->shmems[i].name);
 	free(s->shmems);
+	link_free(s);
 	for (unsigned i = 0; i < s->plat.nr_devs; i++) {
 		struct plat_device *d = &s->plat.devs[i];
 

@@ -166,6 +166,7 @@ struct cap {
 	unsigned target_vm;	/* resolved by check.c */
 	uint64_t param;
 	long line;
+	unsigned link;		/* 1 + index of the <link> it rings, 0 for <cap> */
 };
 
 /* <device ref=""/> inside a VM: a platform device passed through. */
@@ -184,6 +185,7 @@ struct shmem {
 	uint64_t base;		/* PA: requested if fixed, else set by layout.c */
 	long line;
 	unsigned nr_users;	/* VMs mapping it, counted by check.c */
+	unsigned link;		/* 1 + index of the <link> it carries, 0 for <shmem> */
 };
 
 /* <shmem ref base access/> inside a VM. */
@@ -194,6 +196,34 @@ struct vm_shmem {
 	uint64_t ipa;		/* guest address */
 	int ro;
 	long line;
+	unsigned link;		/* 1 + index of the <link>, 0 for <shmem ref> */
+};
+
+/* One <end> of a <link> (link.c). */
+struct link_end {
+	char *vm_name;
+	unsigned vm;		/* resolved by link.c */
+	uint8_t mac[6];
+	int mac_given;
+	char *ip;		/* "ADDRESS/PREFIX" as written, NULL if none */
+	uint32_t ip_addr;	/* parsed, host order */
+	unsigned ip_prefix;
+	long line;
+	/* set when the link is expanded into a region and two caps */
+	uint64_t ipa;		/* guest address of the region in this VM */
+	unsigned cap;		/* this VM's cap that rings the other end */
+	unsigned irq;		/* SPI INTID the other end's doorbell injects */
+};
+
+/* A top-level <link>: a shmnet virtual Ethernet (docs/shmnet.md). */
+struct link {
+	char *name;
+	long line;
+	unsigned mtu, nr_slots, slot_size;
+	struct link_end ends[2];
+	unsigned nr_ends;	/* as written; only 2 is valid */
+	int expanded;		/* region and caps added (all checks passed) */
+	unsigned shmem;		/* its region in scenario.shmems */
 };
 
 struct vm {
@@ -261,6 +291,8 @@ struct scenario {
 	unsigned nr_vcpus;
 	struct shmem *shmems;
 	unsigned nr_shmems;
+	struct link *links;
+	unsigned nr_links;
 
 	uint8_t *bytes;		/* file contents, for the scenario hash */
 	size_t nbytes;
@@ -295,6 +327,24 @@ int check_scenario(struct scenario *s, char *const *incdirs, unsigned nr_inc);
  * bases, CPU count, images found), so that after other errors the layout
  * can still run and report its own. */
 int check_layout_inputs(const struct scenario *s);
+
+/* link.c: <link> elements. link_build (from model_build) reads them;
+ * link_expand (from check_scenario, once devices and shared regions are
+ * resolved) checks them and turns each into a shared region mapped into
+ * both VMs plus one doorbell capability per end. */
+void link_build(struct xml_docs *d, struct scenario *s);
+void link_expand(struct scenario *s);
+void link_free(struct scenario *s);
+/* The link a region / VM mapping / cap belongs to, NULL for plain ones. */
+const struct link *link_of(const struct scenario *s, unsigned link);
+/* dts.c: a VM's /reserved-memory child and /phidias nodes of its links. */
+void link_dts_reserved(const struct scenario *s, const struct vm_shmem *vs,
+		       FILE *f);
+void link_dts_nodes(const struct scenario *s, const struct vm *vm, FILE *f);
+/* emit.c: memmap.txt descriptions (allocated). */
+char *link_memmap_host(const struct scenario *s, const struct shmem *sh);
+char *link_memmap_guest(const struct scenario *s, const struct vm *vm,
+			const struct vm_shmem *vs);
 
 /* layout.c: places the hypervisor, per-CPU areas, blobs and VM RAM. */
 int layout_memory(struct scenario *s);

@@ -7,9 +7,10 @@
 #   assemble.sh kernel      $LX_OUT/Image, kernel.release, kernel/ (the whole package)
 #   assemble.sh initramfs   $LX_OUT/initramfs.cpio.gz
 #   assemble.sh headers     $LX_OUT/headers/: kbuild tree for out-of-tree modules
+#   assemble.sh kmod        $LX_OUT/kmod/*.ko: our modules (guests/linux/shmnet/)
 #
 # Environment: LX_OUT (default build/guests/linux), READELF (default aarch64-linux-gnu-readelf),
-# PYTHON (default python3).
+# PYTHON (default python3), CROSS (default aarch64-linux-gnu-), MAKE (default make).
 #
 # Packages are fetched with `apt-get download` into $LX_OUT/debs/ and unpacked with
 # `dpkg-deb -x`; nothing arm64 is ever installed on the host (installing an arm64
@@ -23,10 +24,14 @@ set -eu
 LX_DIR=$(cd "$(dirname "$0")" && pwd)
 LX_OUT=${LX_OUT:-build/guests/linux}
 READELF=${READELF:-aarch64-linux-gnu-readelf}
+CROSS=${CROSS:-aarch64-linux-gnu-}
+MAKE=${MAKE:-make}
 PYTHON=${PYTHON:-python3}
 DEBS=$LX_OUT/debs
 ARCH=arm64
 KERNEL_META=linux-image-cloud-arm64
+# Kernel modules of the kernel package the initramfs carries (with their dependencies).
+KERNEL_MODULES="bridge"
 
 export LC_ALL=C
 
@@ -227,14 +232,20 @@ cmd_initramfs() {
 	rm -rf "$SYSROOT" "$STAGE"
 	mkdir -p "$SYSROOT" "$STAGE"
 
-	# busybox-static and iperf3, and what iperf3 depends on, followed through
-	# Depends/Pre-Depends level by level as far as shared-library packages (lib*)
-	# go: that is where sonames live, and it leaves adduser, debconf, perl & co. out.
+	# busybox-static, iperf3, iproute2 (ip -s, bridge), ethtool and iputils' ping
+	# (it waits for every reply until its -w deadline), and what they
+	# depend on, followed through Depends/Pre-Depends level by level as far as
+	# shared-library packages (lib*, and zlib1g which libelf needs) go: that is
+	# where sonames live, and it leaves adduser, debconf, perl & co. out.
 	# copy_libs checks afterwards that every needed soname was found.
 	PKGS=
-	level="busybox-static iperf3"
+	level="busybox-static iperf3 iproute2 ethtool iputils-ping zlib1g"
 	while [ -n "$level" ]; do
-		info=$(fetch $(for p in $level; do echo "$p:$ARCH"; done))
+		# Architecture-independent packages (libtirpc-common) are NAME:all.
+		known=$(pkginfo $(for p in $level; do echo "$p:$ARCH"; done) | cut -d' ' -f1)
+		info=$(fetch $(for p in $level; do
+			if echo "$known" | grep -qx "$p"; then echo "$p:$ARCH"; else echo "$p:all"; fi
+		done))
 		for p in $level; do PKGS="$PKGS $p"; done
 		level=
 		for name in $(echo "$info" | cut -d' ' -f1); do
@@ -265,6 +276,18 @@ cmd_initramfs() {
 
 	cp "$SYSROOT/usr/bin/iperf3" "$STAGE/usr/bin/iperf3"
 	copy_libs "$STAGE/usr/bin/iperf3"
+	# Debian's ip and bridge (statistics, bridges), ethtool and ping, beside
+	# busybox's applets: busybox's shell runs its own `ip` and `ping` first, so
+	# /etc/profile points the names at these (docs/linux.md).
+	for tool in ip bridge ethtool ping; do
+		src=
+		for d in bin sbin usr/bin usr/sbin; do
+			[ -f "$SYSROOT/$d/$tool" ] && src=$SYSROOT/$d/$tool && break
+		done
+		[ -n "$src" ] || die "no $tool in the unpacked packages:$PKGS"
+		cp "$src" "$STAGE/usr/sbin/$tool"
+		copy_libs "$STAGE/usr/sbin/$tool"
+	done
 	interp=$("$READELF" -l "$STAGE/usr/bin/iperf3" |
 		sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
 	[ -n "$interp" ] || die "iperf3 names no program interpreter"
@@ -276,6 +299,11 @@ cmd_initramfs() {
 	if [ "$interp" != "/$loader" ]; then
 		mkdir -p "$STAGE$(dirname "$interp")"
 		ln -sfn "/$loader" "$STAGE$interp"
+	fi
+
+	install_modules
+	if [ -d "$LX_OUT/examples" ]; then
+		cp "$LX_OUT"/examples/* "$STAGE/usr/bin/"
 	fi
 
 	# Our own files (init, /etc) go last, so they win.
@@ -291,10 +319,59 @@ cmd_initramfs() {
 	say "initramfs.cpio.gz ($(wc -c <"$LX_OUT/initramfs.cpio.gz") bytes)"
 }
 
+# The .modinfo "depends=" of a module file, as module names.
+modinfo_depends() {
+	"${CROSS}objcopy" -O binary --only-section=.modinfo "$1" /dev/stdout 2>/dev/null |
+		tr '\000' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
+}
+
+# The kernel modules the guest loads at boot, after their dependencies, into
+# /lib/modules/<release>/, listed in load order in /etc/phidias-modules:
+# the kernel's own (the bridge) from its package, then ours from $LX_OUT/kmod/.
+# Without depmod in the guest, busybox insmod loads them in that order.
+install_modules() {
+	rel=$(cat "$LX_OUT/kernel.release")
+	mdir=$STAGE/lib/modules/$rel
+	mkdir -p "$mdir"
+	: >"$STAGE/etc/phidias-modules"
+	for m in $KERNEL_MODULES; do
+		add_kernel_module "$m"
+	done
+	for ko in "$LX_OUT"/kmod/*.ko; do
+		[ -f "$ko" ] || die "no modules in $LX_OUT/kmod (make builds them first)"
+		# Without debug information, as `make modules_install INSTALL_MOD_STRIP=1`.
+		"${CROSS}strip" --strip-debug -o "$mdir/$(basename "$ko")" "$ko"
+		echo "$(basename "$ko")" >>"$STAGE/etc/phidias-modules"
+	done
+}
+
+add_kernel_module() {
+	grep -qx "$1.ko" "$STAGE/etc/phidias-modules" && return 0
+	ko=$(find "$LX_OUT/kernel/lib/modules/$rel/kernel" -name "$1.ko" | head -n 1)
+	[ -n "$ko" ] || die "the kernel package has no module $1.ko"
+	cp "$ko" "$mdir/"
+	# Functions share variables in sh: only the arguments survive the recursion.
+	set -- "$1" $(modinfo_depends "$ko")
+	for dep; do
+		[ "$dep" = "$1" ] || add_kernel_module "$dep"
+	done
+	echo "$1.ko" >>"$STAGE/etc/phidias-modules"
+}
+
+# The release the Image was made from (kernel.release), else what apt resolves now:
+# headers and modules must match the kernel the guest boots.
+built_release() {
+	if [ -s "$LX_OUT/kernel.release" ]; then
+		cat "$LX_OUT/kernel.release"
+	else
+		kernel_release
+	fi
+}
+
 # Headers for building out-of-tree modules against the guest kernel: the arm64
 # headers, but the kbuild helpers (fixdep, modpost) for the machine that builds.
 cmd_headers() {
-	rel=$(kernel_release)
+	rel=$(built_release)
 	host=$(dpkg --print-architecture)
 	deps=$(pkginfo "linux-headers-$rel:$ARCH" | cut -d' ' -f4- | tr ' ' '\n')
 	common=$(echo "$deps" | grep '^linux-headers-' | head -n 1)
@@ -312,17 +389,45 @@ cmd_headers() {
 	kdir=$LX_OUT/headers/usr/src/linux-headers-$rel
 	sed -i "s|^include /usr/src/|include \$(dir \$(lastword \$(MAKEFILE_LIST)))../|" \
 		"$kdir/Makefile"
+	grep -q '^include /usr/src/' "$kdir/Makefile" &&
+		die "$kdir/Makefile still includes from /usr/src"
+	ln -sfn "headers/usr/src/linux-headers-$rel" "$LX_OUT/kbuild"
 	say "headers: make -C $kdir M=\$PWD ARCH=arm64 CROSS_COMPILE=$(basename "${READELF%readelf}")"
+}
+
+# Our modules (guests/linux/shmnet/), cross-built against the headers of the
+# kernel the guest boots, in $LX_OUT/kmod/ (kbuild writes beside the sources,
+# so they are copied there first).
+cmd_kmod() {
+	[ -d "$LX_OUT/kbuild" ] || die "no headers in $LX_OUT/kbuild (assemble.sh headers)"
+	src=$LX_DIR/shmnet
+	out=$LX_OUT/kmod
+	rm -rf "$out"
+	mkdir -p "$out"
+	cp "$src"/Kbuild "$src"/*.c "$src"/*.h "$out/"
+	log=$out/build.log
+	if ! $MAKE -C "$LX_OUT/kbuild" M="$(cd "$out" && pwd)" ARCH=arm64 \
+		CROSS_COMPILE="$CROSS" modules >"$log" 2>&1; then
+		cat "$log" >&2
+		die "building the modules in $src failed"
+	fi
+	# Warnings are errors here: the log is short, show it.
+	if grep -q 'warning:' "$log"; then
+		cat "$log" >&2
+		die "the modules in $src build with warnings"
+	fi
+	ls "$out"/*.ko >/dev/null 2>&1 || die "kbuild made no .ko in $out"
 }
 
 case ${1:-} in
 apt-ready) cmd_apt_ready ;;
+kmod) cmd_kmod ;;
 kernel) cmd_kernel ;;
 initramfs) cmd_initramfs ;;
 headers) cmd_headers ;;
 release) kernel_release ;;
 *)
-	echo "usage: $0 apt-ready|kernel|initramfs|headers|release" >&2
+	echo "usage: $0 apt-ready|kernel|initramfs|headers|kmod|release" >&2
 	exit 2
 	;;
 esac

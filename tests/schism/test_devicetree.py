@@ -305,3 +305,109 @@ def test_kernel_image_size_must_fit_below_initrd(schism, dt_images, tmp_path):
     assert r.returncode == 1
     assert (f"{scen}:4: error: kernel image 'Image' (13 MiB incl. bss) of VM 'a' "
             "overlaps its initrd at 0x40d00000") in r.stderr, r.stderr
+
+
+LINKS = ROOT / "tests/schism/good/links.xml"
+
+
+@pytest.fixture(scope="module")
+def links_out(schism, dt_images, tmp_path_factory):
+    out = tmp_path_factory.mktemp("links") / "out"
+    r = run(schism, LINKS.relative_to(ROOT), out, [dt_images])
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    return out
+
+
+def shmnet_nodes(n):
+    return [p for p in n if p.startswith("/phidias/shmnet@")]
+
+
+def test_link_node_has_every_property_of_the_binding(links_out):
+    n = parse_dts(decompile(links_out / "gen" / "vm-a.dtb"))
+    nodes = shmnet_nodes(n)
+    # a's links in scenario order: lan0 (end 0), then jumbo (end 1)
+    assert [n[p]["phidias,name"] for p in nodes] == ['"lan0"', '"jumbo"']
+    lan = n[nodes[0]]
+    assert lan["compatible"] == '"phidias,shmnet"'
+    reg = cells(lan["reg"])
+    base, size = reg[0] << 32 | reg[1], reg[2] << 32 | reg[3]
+    assert nodes[0] == f"/phidias/shmnet@{base:x}"
+    assert 0x20000000 <= base and base + size <= 0x40000000
+    assert base != 0x20000000                 # the <shmem> 'blk' is there
+    assert size == 0x600000                   # MTU 9000: 256 x 9024, 2 MiB
+    rsv = n[f"/reserved-memory/link@{base:x}"]
+    assert "no-map" in rsv and cells(rsv["reg"]) == reg
+    assert cells(lan["memory-region"]) == cells(rsv["phandle"])
+    assert cells(lan["phidias,end"]) == [0]
+    assert lan["phidias,peer"] == '"b"'
+    assert cells(lan["phidias,mtu"]) == [9000]
+    assert cells(lan["phidias,ring-slots"]) == [256]
+    assert cells(lan["phidias,slot-size"]) == [9024]
+    assert lan["local-mac-address"] == "[02 00 00 00 00 01]"
+    assert lan["phidias,ip"] == '"10.0.0.1/24"'
+    # its cap comes after a's own <cap> and rings b; the doorbell is an SPI
+    cap = cells(lan["phidias,cap"])[0]
+    assert cap == 1
+    c = n[f"/phidias/capabilities/cap@{cap}"]
+    assert c["phidias,target"] == '"b"'
+    irq = cells(lan["interrupts"])
+    assert irq[0] == 0 and irq[2] == 1        # SPI, edge rising
+    intid = irq[1] + 32
+    assert intid not in (33, 34)              # a's UART and its rtc
+    bells = [n[p] for p in n if p.startswith("/phidias/doorbells/doorbell@")]
+    mine = [d for d in bells if cells(d["phidias,intid"]) == [intid]]
+    assert len(mine) == 1 and mine[0]["phidias,source"] == '"b"'
+    jumbo = n[nodes[1]]
+    assert cells(jumbo["phidias,end"]) == [1]
+    assert jumbo["phidias,peer"] == '"c"'
+    assert cells(jumbo["phidias,mtu"]) == [65535]
+    assert cells(jumbo["phidias,ring-slots"]) == [32]
+    assert cells(jumbo["phidias,slot-size"]) == [65600]
+    assert "phidias,ip" not in jumbo
+    mac = bytes.fromhex(jumbo["local-mac-address"].strip("[]").replace(" ", ""))
+    assert len(mac) == 6 and mac[0] & 1 == 0 and mac[0] & 2 == 2
+    # a link's region is not a phidias,shmem node, and the 'blk' shmem node
+    # does not list link caps or link doorbells
+    assert [p for p in n if p.startswith("/phidias/shmem@")] == ["/phidias/shmem@20000000"]
+    blk = n["/phidias/shmem@20000000"]
+    assert cells(blk["phidias,caps"]) == [0]
+    assert cells(blk["interrupts"]) == [0, 65 - 32, 1]   # b's own cap 0
+
+
+def test_link_ends_agree(links_out):
+    trees = {v: parse_dts(decompile(links_out / "gen" / f"vm-{v}.dtb"))
+             for v in "abc"}
+    seen = {}
+    for v, n in trees.items():
+        for p in shmnet_nodes(n):
+            node = n[p]
+            seen.setdefault(node["phidias,name"], {})[v] = node
+    assert sorted(seen) == ['"jumbo"', '"lan0"', '"tiny"']
+    macs = []
+    for name, ends in seen.items():
+        assert len(ends) == 2, name
+        (va, a), (vb, b) = sorted(ends.items())
+        assert a["phidias,peer"] == f'"{vb}"' and b["phidias,peer"] == f'"{va}"'
+        assert sorted(cells(a["phidias,end"]) + cells(b["phidias,end"])) == [0, 1]
+        for prop in ("phidias,mtu", "phidias,ring-slots", "phidias,slot-size"):
+            assert a[prop] == b[prop], (name, prop)
+        assert cells(a["reg"])[2:] == cells(b["reg"])[2:]     # same size
+        for v, node in ((va, a), (vb, b)):
+            # the cap rings the peer with the INTID the peer's node names
+            peer = vb if v == va else va
+            other = b if node is a else a
+            cap = trees[v][f"/phidias/capabilities/cap@{cells(node['phidias,cap'])[0]}"]
+            assert cap["phidias,target"] == f'"{peer}"'
+            assert cells(cap["phidias,intid"]) == [cells(other["interrupts"])[1] + 32]
+            macs.append(node["local-mac-address"])
+    assert len(set(macs)) == 6
+    tiny = seen['"tiny"']["b"]
+    assert cells(tiny["phidias,ring-slots"]) == [2] and cells(tiny["phidias,slot-size"]) == [128]
+
+
+def test_link_appears_in_memmap(links_out):
+    mm = (links_out / "memmap.txt").read_text()
+    assert "link 'lan0' (shmnet, VM 'a' <-> VM 'b', MTU 9000, 256 slots of 9024 bytes)" in mm
+    assert "link 'lan0' end 0 to VM 'b' (rw, mac 02:00:00:00:00:01, cap 1" in mm
+    assert "(doorbell of link 'jumbo')" in mm
