@@ -172,7 +172,7 @@ static void build_cpus(const char *f, xmlNodePtr n, struct platform *p)
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		uint64_t m;
 
-		if (!is_elem(c, "cpu") || p->max_cpus >= PHIDIAS_MAX_PCPUS)
+		if (!is_elem(c, "cpu"))
 			continue;
 		m = num_prop(f, c, "mpidr", 0, NULL);
 		/* MPIDR_EL1 affinity fields Aff3 [39:32], Aff2..Aff0 [23:0]
@@ -182,12 +182,17 @@ static void build_cpus(const char *f, xmlNodePtr n, struct platform *p)
 				   "only the affinity fields Aff3 (bits 39:32) "
 				   "and Aff2-Aff0 (bits 23:0) may be set",
 				   (unsigned long long)m);
-		for (unsigned i = 0; i < p->max_cpus; i++)
+		/* A board may have more CPUs than Phidias drives (check.c
+		 * says so if a scenario asks for them): count them all, keep
+		 * the MPIDRs of those it can use. */
+		for (unsigned i = 0; i < p->max_cpus && i < PHIDIAS_MAX_PCPUS; i++)
 			if (p->mpidr[i] == m)
 				diag_error(f, xmlGetLineNo(c), "MPIDR 0x%llx is "
 					   "given twice (also pcpu %u)",
 					   (unsigned long long)m, i);
-		p->mpidr[p->max_cpus++] = m;
+		if (p->max_cpus < PHIDIAS_MAX_PCPUS)
+			p->mpidr[p->max_cpus] = m;
+		p->max_cpus++;
 	}
 }
 

@@ -162,7 +162,9 @@ def private_platforms(tmp_path, **repl):
 
 
 def test_more_physical_cpus_than_the_gic_has_interfaces(schism, images, tmp_path):
-    plats = private_platforms(tmp_path, **{'<cpus max="4"/>': '<cpus max="16"/>'})
+    four = "".join(f'<cpu mpidr="0x{i:x}"/>' for i in range(4))
+    sixteen = "".join(f'<cpu mpidr="0x{i >> 2:x}{i & 3:02x}"/>' for i in range(16))
+    plats = private_platforms(tmp_path, **{four: sixteen})
     scen = tmp_path / "s.xml"
     scen.write_text("""<?xml version="1.0"?>
 <scenario name="s" platform="qemu-virt">
