@@ -141,7 +141,7 @@ def test_make_run_ends_with_the_focused_vms_prompt_after_both_boot_logs(pair):
     Typing then goes to linux1.  (First in this module: it reads the boot.)"""
     scenario, qemu = pair
     linux1, linux2 = scenario.vm("linux1"), scenario.vm("linux2")
-    hint = re.compile(FOCUS.format(vm="linux1") + "")
+    hint = re.compile(FOCUS.format(vm="linux1"))
     prompt = re.compile(PROMPT.format(vm="linux1"))
 
     def settled(lines):
@@ -155,6 +155,19 @@ def test_make_run_ends_with_the_focused_vms_prompt_after_both_boot_logs(pair):
     qemu._focused = linux1.name  # the harness's own record: no Ctrl-\ was typed
     result = qemu.shell(linux1, "hostname")
     assert result.output == ["linux1"], f"{result}\n{qemu.tail()}"
+    # A switch shows the VM's prompt again, right after the focus line:
+    # away to linux2 and back to linux1, which waits at the prompt shell()
+    # saw last.
+    qemu.focus_vm(linux2)
+    mark = len(qemu.lines())
+    qemu.focus_vm(linux1)
+
+    def reshown(lines):
+        last = qemu._partial_line()
+        return (last is not None and last.index > mark and last.tag == "linux1"
+                and prompt.match(last.text))
+
+    qemu.collect(reshown, "linux1's prompt shown again after the switch back")
 
 
 def test_input_storm_to_a_linux_vm_on_the_other_cpu_arrives_whole(pair):
