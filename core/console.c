@@ -61,6 +61,7 @@ struct vm_console {
 	char buf[LINE_MAX];
 	uint32_t len;		/* characters of the current line */
 	uint32_t shown;		/* how many of them are on the screen */
+	int waiting;		/* it waits with that partial line (a prompt) */
 	console_input_fn input;
 	void *opaque;
 };
@@ -71,7 +72,7 @@ static struct vm_console vcons[PHIDIAS_NR_VMS];
 static spinlock_t out_lock = SPINLOCK_INIT;
 static int open_line = NO_LINE;	/* VM whose partial line ends the physical line */
 static int focus_cut;		/* the focused VM's shown partial line was cut */
-static int hint_pending;	/* the boot-time focus line is to be repeated once */
+static int hint_pending;	/* repeat the focus line until the user types or switches */
 static uint64_t last_output;	/* counter value of the last VM output */
 static struct event quiet_ev[PHIDIAS_NR_PCPUS];
 
@@ -191,14 +192,15 @@ static void focus_line(char *buf, size_t size, uint32_t id, const char *why)
 
 /*
  * Other output went on after cutting the focused VM's prompt: show it again
- * once all is quiet.  Once after boot, the same when the focused VM first
- * waits at a prompt, so the boot logs end with the hint and that prompt.
+ * once all is quiet.  Until the user first types or switches, the same
+ * whenever the focused VM waits at a prompt and all is quiet, so the boot
+ * logs end with the focus line and that prompt.
  */
 static void quiet_check(struct event *ev)
 {
 	(void)ev;
 	spin_lock(&out_lock);
-	if ((focus_cut || (hint_pending && vcons[focus].len)) &&
+	if ((focus_cut || hint_pending) && vcons[focus].waiting &&
 	    arch_counter() - last_output >= ms_ticks(QUIET_MS)) {
 		char line[128];
 
@@ -207,7 +209,6 @@ static void quiet_check(struct event *ev)
 		puts_raw(line);
 		puts_raw("\r\n");
 		reshow(&vms[focus]);
-		hint_pending = 0;
 	}
 	spin_unlock(&out_lock);
 }
@@ -227,6 +228,7 @@ void console_vm_putc(struct vm *vm, char c)
 	if (c == '\r')
 		return;		/* lines end in "\r\n" on the physical UART anyway */
 	spin_lock(&out_lock);
+	vc->waiting = 0;
 	if (c == '\n') {
 		emit(vm, 1);
 		note_output();
@@ -251,6 +253,7 @@ void console_vm_flush(struct vm *vm)
 		emit(vm, 0);
 		note_output();
 	}
+	vc->waiting = vc->len != 0;
 	spin_unlock(&out_lock);
 }
 
@@ -352,6 +355,11 @@ static int deliver(char c)
 	if (!takes_input(focus))
 		return 0;	/* no VM takes input any more */
 	if (vc->input(vc->opaque, c) == 0) {
+		if (hint_pending) {
+			spin_lock(&out_lock);
+			hint_pending = 0;	/* the user knows where the keyboard is */
+			spin_unlock(&out_lock);
+		}
 		if (dropping) {
 			log_info("console: '%s' reads its input again (%u character(s) dropped)",
 				 vms[focus].cfg->name, (unsigned)dropped);

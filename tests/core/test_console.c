@@ -200,10 +200,16 @@ static void test_focus_starts_on_the_first_vm_and_switches(void)
 
 	CHECK(strstr(screen, "[phidias] console input -> 'a' (Ctrl-\\ then 1-3 or n switches)\r\n"),
 	      "boot line: %s", screen);
+	/* A pause while a is in the middle of a line is no prompt: nothing is repeated. */
+	mark = screen_len;
+	vm_puts(0, "[ 3.9] pps_core: ");
+	vm_puts(1, "b: booting\n");
+	advance_ms(2000);
+	CHECK(!strstr(since(mark), "console input"), "no hint mid-line: '%s'", since(mark));
+	vm_puts(0, "registered\n");
 	/* a boots to a prompt while b still prints its boot log: once all is quiet, the hint again. */
 	vm_puts(0, "a# ");
 	console_vm_flush(&vms[0]);
-	vm_puts(1, "b: booting\n");
 	vm_puts(1, "b: still booting\n");
 	advance_ms(2000);
 	CHECK(ends_with(screen, "b: still booting\r\n[phidias] console input -> 'a' (Ctrl-\\ then "

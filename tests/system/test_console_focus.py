@@ -87,7 +87,7 @@ def test_escape_twice_sends_one_literal_escape_to_the_guest(console):
 def console_stop(start):
     scenario = load_scenario("console-stop")
     qemu = start("console-stop")
-    qemu.expect_each([vm.name for vm in scenario.vms], lambda _: r"^echo: ready$")
+    qemu.expect_each([vm.name for vm in scenario.vms_running("echo")], lambda _: r"^echo: ready$")
     return scenario, qemu
 
 
@@ -99,13 +99,14 @@ def test_focus_moves_off_a_vm_that_stops_and_a_stopped_vm_cannot_be_picked(conso
             if re.match(FOCUS.format(vm="once"), line.text)], qemu.tail()
     type_line(qemu, once, "bye")  # lines=1: it powers off after this
     qemu.expect("phidias", r"^VM 'once' powered off$")
-    qemu.expect("phidias", r"^console input -> 'slow' \('once' stopped; Ctrl-\\ then 1-3 or n switches\)$")
+    qemu.expect("phidias", r"^console input -> 'slow' \('once' stopped; Ctrl-\\ then 1-4 or n switches\)$")
     type_line(qemu, slow, "to-slow")
     qemu.focus("1")
     qemu.expect("phidias", r"^console: VM 'once' is stopped; input stays with 'slow'$")
     type_line(qemu, slow, "still-slow")
-    focus(qemu, "n", other)  # n skips nothing here; once more comes round past 'once'
-    focus(qemu, "n", slow)
+    focus(qemu, "n", other)
+    focus(qemu, "n", scenario.vm("deaf"))
+    focus(qemu, "n", slow)  # round past the stopped 'once'
     assert echoed(qemu, other) == [] and echoed(qemu, once) == ["bye"], qemu.tail()
 
 
@@ -141,7 +142,7 @@ def test_make_run_ends_with_the_focused_vms_prompt_after_both_boot_logs(pair):
     Typing then goes to linux1.  (First in this module: it reads the boot.)"""
     scenario, qemu = pair
     linux1, linux2 = scenario.vm("linux1"), scenario.vm("linux2")
-    hint = re.compile(FOCUS.format(vm="linux1") + "")
+    hint = re.compile(FOCUS.format(vm="linux1"))
     prompt = re.compile(PROMPT.format(vm="linux1"))
 
     def settled(lines):
@@ -155,6 +156,19 @@ def test_make_run_ends_with_the_focused_vms_prompt_after_both_boot_logs(pair):
     qemu._focused = linux1.name  # the harness's own record: no Ctrl-\ was typed
     result = qemu.shell(linux1, "hostname")
     assert result.output == ["linux1"], f"{result}\n{qemu.tail()}"
+    # A switch shows the VM's prompt again, right after the focus line:
+    # away to linux2 and back to linux1, which waits at the prompt shell()
+    # saw last.
+    qemu.focus_vm(linux2)
+    mark = len(qemu.lines())
+    qemu.focus_vm(linux1)
+
+    def reshown(lines):
+        last = qemu._partial_line()
+        return (last is not None and last.index > mark and last.tag == "linux1"
+                and prompt.match(last.text))
+
+    qemu.collect(reshown, "linux1's prompt shown again after the switch back")
 
 
 def test_input_storm_to_a_linux_vm_on_the_other_cpu_arrives_whole(pair):
@@ -176,3 +190,18 @@ def test_input_storm_to_a_linux_vm_on_the_other_cpu_arrives_whole(pair):
               if line.index < end.index and re.fullmatch(r"\d+", line.text)]
     assert counts == [str(20 * 99)], qemu.tail()
     assert qemu.shell(linux2, "hostname").output == ["linux2"], qemu.tail()
+
+
+def test_a_vm_that_never_reads_cannot_keep_the_keyboard(console_stop):
+    """`deaf` never reads its UART: what is typed for it fills its FIFO, the
+    console stops reading, gives up on it after a while (and says so), and
+    Ctrl-\\ still moves the keyboard to another VM, which gets what follows."""
+    scenario, qemu = console_stop
+    deaf, other = scenario.vm("deaf"), scenario.vm("other")
+    focus(qemu, "4", deaf)
+    qemu.send(b"x" * 1500)
+    qemu.expect("phidias", r"^console: 'deaf' reads no input; what is typed for it is dropped "
+                           r"\(Ctrl-\\ still switches\)$", timeout=120)
+    focus(qemu, "3", other)
+    type_line(qemu, other, "free-again")
+    assert echoed(qemu, other) == ["free-again"], qemu.tail()
