@@ -490,10 +490,11 @@ static void run_op(struct hostile_cpu *c, uint32_t cpu, enum op op)
 
 static enum op pick_op(struct hostile_cpu *c)
 {
-	unsigned sum = 0, r;
+	unsigned sum = 1, r;	/* nr_ops >= 1 and every weight >= 1: not 0 */
 
-	for (unsigned i = 0; i < nr_ops; i++)
+	for (unsigned i = 1; i < nr_ops; i++)
 		sum += op_weights[i];
+	sum += op_weights[0] - 1u;
 	r = (unsigned)(rnd(c) % sum);
 	for (unsigned i = 0; i < nr_ops; i++) {
 		if (r < op_weights[i])
