@@ -237,21 +237,25 @@ int pgtables_build(const struct scenario *s, struct scenario_tables *t)
 				   "'%s' in the EL2 tables", sh->name);
 	}
 	if (diag_count() == before) {
-		unsigned n = t->el2.nr_tables;
+		/* They live in the read-only window after the rodata. */
+		const uint64_t room = SCHISM_HYP_RO_END - SCHISM_HYP_TEXT_END -
+				      SCHISM_HYP_RODATA_RESERVE;
+		uint64_t n = t->el2.nr_tables;
 		char buf[32];
 
-		for (unsigned i = 0; i < t->nr_vms; i++)
+		for (unsigned i = 0; i < t->nr_vms; i++) {
 			n += t->s2[i].nr_tables;
-		/* They live in the read-only window after the rodata. */
-		if (n * SZ_4K > SCHISM_HYP_RO_END - SCHISM_HYP_TEXT_END -
-				SCHISM_HYP_RODATA_RESERVE)
-			diag_error(s->file, 0, "the translation tables of this "
-				   "scenario take %u pages, more than the %s the "
-				   "hypervisor image has room for: use fewer VMs "
-				   "or shared regions", n,
-				   fmt_size(SCHISM_HYP_RO_END - SCHISM_HYP_TEXT_END -
-					    SCHISM_HYP_RODATA_RESERVE, buf,
-					    sizeof(buf)));
+			if (n * SZ_4K > room) {
+				diag_error(s->file, s->vms[i].line, "with VM '%s' the "
+					   "translation tables take %llu pages, more "
+					   "than the %llu (%s) the hypervisor image "
+					   "has room for: use fewer VMs",
+					   s->vms[i].name, (unsigned long long)n,
+					   (unsigned long long)(room / SZ_4K),
+					   fmt_size(room, buf, sizeof(buf)));
+				break;
+			}
+		}
 	}
 	return diag_count() == before ? 0 : -1;
 }

@@ -4,8 +4,11 @@
  * operations drawn from a seeded PRNG (docs/baremetal.md, "hostile").
  *
  * bootargs:
- *   seed=<n>        PRNG seed; 0 or absent: taken from the counter.  Printed
- *                   first, so any run can be replayed.
+ *   seed=<n>        PRNG seed; 0 or absent: taken from the counter and, if
+ *                   the VM has a PL031 RTC (its device tree says so), the
+ *                   wall clock, since under QEMU -icount the counter repeats
+ *                   from run to run.  Printed first, so any run can be
+ *                   replayed.
  *   duration=<t>    how long (guest counter time) every vCPU attacks;
  *                   0: for ever (soak runs)
  *   ops=calls|all   calls: only what the architecture and docs/abi.md define
@@ -490,10 +493,11 @@ static void run_op(struct hostile_cpu *c, uint32_t cpu, enum op op)
 
 static enum op pick_op(struct hostile_cpu *c)
 {
-	unsigned sum = 0, r;
+	unsigned sum = 1, r;	/* nr_ops >= 1 and every weight >= 1: not 0 */
 
-	for (unsigned i = 0; i < nr_ops; i++)
+	for (unsigned i = 1; i < nr_ops; i++)
 		sum += op_weights[i];
+	sum += op_weights[0] - 1u;
 	r = (unsigned)(rnd(c) % sum);
 	for (unsigned i = 0; i < nr_ops; i++) {
 		if (r < op_weights[i])
@@ -568,6 +572,21 @@ static void report(uint32_t cpu)
 				  cpu, ec, (unsigned long)hostile_faults[cpu][ec]);
 }
 
+/* Seconds from a passed-through PL031 (RTCDR, offset 0), 0 without one. */
+static uint64_t wall_clock(void)
+{
+	const struct bm_fdt *fdt = bm_dt();
+	uint64_t base = 0;
+	int node;
+
+	if (!fdt)
+		return 0;
+	node = bm_fdt_node_by_compatible(fdt, -1, "arm,pl031");
+	if (node < 0 || bm_fdt_get_reg(fdt, node, 0, &base, 0) < 0 || !base)
+		return 0;
+	return mmio_read32((uintptr_t)base);
+}
+
 int main(const void *dtb)
 {
 	const char *args = bm_bootargs();
@@ -587,7 +606,8 @@ int main(const void *dtb)
 	else
 		memcpy(mode, "calls", sizeof("calls"));
 	if (!seed)
-		seed = bm_counter_read() * 0x9e3779b97f4a7c15ull | 1;
+		seed = ((bm_counter_read() * 0x9e3779b97f4a7c15ull) ^
+			(wall_clock() * 0xbf58476d1ce4e5b9ull)) | 1;
 	nr_cpus = bm_smp_nr_cpus();
 	if (nr_cpus > HOSTILE_MAX_CPUS)
 		nr_cpus = HOSTILE_MAX_CPUS;
