@@ -166,7 +166,6 @@ def test_reboot_of_one_vm_takes_the_carrier_down_and_ping_resumes_by_itself(net)
     wait_carrier(qemu, a, "eth0", "0", timeout=60)
     qemu.expect_linux_shells([b.name], since=since, timeout=300)
     wait_carrier(qemu, a, "eth0", "1", timeout=120)
-    run(qemu, a, f"ip neigh del {LAN0[b.name]} dev eth0")
     sent, got, _ = ping(qemu, a, LAN0[b.name], count=20)
     assert sent == got == 20
     after = ethtool_stats(qemu, a, "eth0")
@@ -202,6 +201,7 @@ def test_a_peer_gone_silently_is_caught_by_the_watchdog_and_the_link_recovers(ne
         since=since, timeout=120)
     qemu.expect_linux_shells([b.name], since=since, timeout=300)
     wait_carrier(qemu, a, "eth0", "1", timeout=120)
-    run(qemu, a, f"ip neigh del {LAN0[b.name]} dev eth0")
+    # (The entry may be gone already; ARP takes over either way.)
+    qemu.shell(a, f"ip neigh del {LAN0[b.name]} dev eth0 2>/dev/null; true")
     sent, got, _ = ping(qemu, a, LAN0[b.name], count=20)
     assert sent == got == 20
