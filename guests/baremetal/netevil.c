@@ -12,11 +12,12 @@
  *     of the peer's ring jumping,
  *   - a garbage magic, a lying geometry, an epoch storm (50 restarts),
  *   - protocol-valid frames with bad contents (short, bad IPv4/ICMP/UDP
- *     checksums, IP and UDP lengths beyond the frame),
+ *     checksums, IP and UDP lengths beyond the frame, IP above the MTU),
  *   - a descriptor rewritten after it was published.
  * Between attacks it waits (at most 2 s) for the link to come back up.
  * Then `netevil: attacks done`, and it behaves; with verify=<ip> it pings
- * the peer and prints `netevil: verify PASS` or `netevil: verify FAIL`.
+ * the peer and prints `netevil: verify PASS` or `netevil: verify FAIL`;
+ * last it sends one frame of each bad kind (`netevil: bad frames sent`).
  *
  * bootargs: seed=<n> (default 1), attacks=<n> (default 100), after=<n>
  * (echo requests to answer first, default 0), peer=<a.b.c.d> (target of the
@@ -34,11 +35,12 @@
 #define NE_IDLE_US	20000u
 #define NE_UP_US	2000000u
 #define NE_VERIFY_N	10u
+#define NE_FRAME_KINDS	7u
 
 static struct bm_shmnet ne_link;
 static struct bm_net ne_net;
 static uint8_t ne_rx[BM_SHMNET_MAX_FRAME] __attribute__((aligned(64)));
-static uint8_t ne_frame[256];
+static uint8_t ne_frame[BM_SHMNET_MAX_FRAME] __attribute__((aligned(64)));
 static uint64_t ne_rng;
 static uint32_t ne_peer_ip;
 static volatile bool ne_reply;
@@ -165,7 +167,7 @@ static void ne_garbage_frame(unsigned int kind)
 {
 	uint32_t len;
 
-	switch (kind % 6) {
+	switch (kind % NE_FRAME_KINDS) {
 	case 0:
 		ne_ip_frame(1, 64);
 		bm_printf("garbage frame: short (IPv4 header cut, 20 bytes)\n");
@@ -197,6 +199,17 @@ static void ne_garbage_frame(unsigned int kind)
 		ne_frame[34 + 3] = 7;
 		ne_frame[34 + 4] = 0x40;		/* UDP length 16K in a 64-byte payload */
 		bm_printf("garbage frame: UDP length beyond the datagram\n");
+		break;
+	case 6:
+		/* a full-size frame whose IPv4 total length exceeds the MTU
+		 * (impossible to express above an MTU of 65531) */
+		if (ne_link.mtu > 65531u) {
+			ne_garbage_frame(5);
+			return;
+		}
+		len = ne_ip_frame(1, ne_link.mtu - 16u);
+		bm_printf("garbage frame: IPv4 total length %u above the MTU %u\n",
+			  ne_link.mtu + 4u, ne_link.mtu);
 		break;
 	default:
 		len = ne_ip_frame(1, 64);
@@ -405,6 +418,12 @@ int main(const void *dtb)
 	bm_shmnet_print_stats(&ne_link, "netevil");
 	if (verify)
 		ne_verify(verify);
+	/* one of each bad frame, for the peer's counters */
+	for (unsigned int k = 0; k < NE_FRAME_KINDS; k++) {
+		ne_garbage_frame(k);
+		ne_service(NE_IDLE_US);
+	}
+	bm_printf("netevil: bad frames sent: %u kinds\n", NE_FRAME_KINDS);
 	for (;;)
 		ne_service(100000);
 }
