@@ -12,10 +12,11 @@
  *   allow-reset         a UDP datagram "RESET" to port 9999 restarts the VM
  *                       (PSCI SYSTEM_RESET): the peer-restart test
  *   role=client peer=<a.b.c.d> [count=<n>] [sizes=<a,b,..>] [udp=<a,b,..>]
- *                       [restart-peer]
+ *                       [burst=<n>] [restart-peer]
  *     ARPs the peer, sends count pings of every size (default 56, 1472 and
  *     the largest the MTU allows) and UDP echoes of every udp size, checks
- *     every reply byte for byte; with restart-peer asks the peer to reset,
+ *     every reply byte for byte; burst=<n> sends n UDP echoes back to back
+ *     (the ring fills: flow control); with restart-peer asks the peer to reset,
  *     waits for the link to come back and pings again.  Prints one line per
  *     step and `netpeer: client PASS` or `netpeer: client FAIL <why>`, then
  *     goes on serving.
@@ -30,6 +31,8 @@
 
 #define NP_RESET_PORT	9999u
 #define NP_CLIENT_PORT	40007u
+#define NP_BURST_PORT	40008u
+#define NP_BURST_LEN	1000u
 #define NP_IDLE_US	100000u		/* longest sleep: the link is synced this often */
 #define NP_REPLY_US	3000000u	/* a reply is lost after this */
 #define NP_UP_US	60000000u	/* the link must come up within this */
@@ -42,6 +45,7 @@ static uint8_t np_rx[BM_SHMNET_MAX_FRAME] __attribute__((aligned(64)));
 static uint8_t np_buf[BM_SHMNET_MAX_FRAME] __attribute__((aligned(64)));
 static uint64_t np_stats_period, np_next_stats;
 static bool np_allow_reset;
+static unsigned int np_burst_echoed;
 
 /* The reply the client waits for. */
 static struct {
@@ -105,6 +109,11 @@ static void np_on_udp(struct bm_net *n, uint32_t src, uint16_t sport, uint16_t d
 	    len >= 2 && (uint16_t)(data[0] << 8 | data[1]) == np_wait.seq) {
 		np_wait.got = true;
 		np_wait.bad = len != np_wait.len || !np_matches(data + 2, len - 2, np_wait.seq);
+		return;
+	}
+	if (dport == NP_BURST_PORT && sport == BM_NET_UDP_ECHO_PORT && len == NP_BURST_LEN &&
+	    np_matches(data, len, 0)) {
+		np_burst_echoed++;
 		return;
 	}
 	n->stats.rx_ignored++;
@@ -309,6 +318,38 @@ static const char *np_run_client(uint32_t peer)
 			  udp[i], ok, count);
 		if (ok != count)
 			return "UDP echoes lost or corrupted";
+	}
+	if (bm_bootargs_get_u64(bm_bootargs(), "burst", &v) == 0 && v > 0 && v <= 100000) {
+		/* back to back, no waiting: the ring fills, flow control drops */
+		uint64_t full = np_link.stats.ring_full, bells = np_link.stats.doorbells_tx;
+		unsigned int sent = 0, dropped = 0;
+
+		for (uint32_t k = 0; k < NP_BURST_LEN; k++)
+			np_buf[k] = np_pattern(k, 0);
+		for (uint64_t i = 0; i < v; i++) {
+			if (bm_net_send_udp(&np_net, peer, NP_BURST_PORT, BM_NET_UDP_ECHO_PORT,
+					    np_buf, NP_BURST_LEN) == 0)
+				sent++;
+			else
+				dropped++;
+			if (i % 16 == 15)
+				np_service(0);	/* take the echoes without sleeping */
+		}
+		bells = np_link.stats.doorbells_tx - bells;
+		full = np_link.stats.ring_full - full;
+		/* until every echo is back or none came for NP_REPLY_US (the
+		 * peer's ring was full too: it counts what it dropped) */
+		for (unsigned int last = np_burst_echoed, quiet = 0;
+		     np_burst_echoed < sent && quiet < NP_REPLY_US / NP_IDLE_US;) {
+			np_service(NP_IDLE_US);
+			quiet = np_burst_echoed == last ? quiet + 1 : 0;
+			last = np_burst_echoed;
+		}
+		bm_printf("netpeer: burst %lu udp: sent %u dropped %u (ring full %lu times), "
+			  "%lu doorbells, echoed %u\n", (unsigned long)v, sent, dropped,
+			  (unsigned long)full, (unsigned long)bells, np_burst_echoed);
+		if (!sent || sent + dropped != v || !np_link.up)
+			return "the burst broke the link";
 	}
 	if (!bm_bootargs_has(bm_bootargs(), "restart-peer"))
 		return NULL;

@@ -172,3 +172,36 @@ def test_reboot_of_one_vm_takes_the_carrier_down_and_ping_resumes_by_itself(net)
     assert after["link_downs"] > before["link_downs"] and \
         after["link_ups"] > before["link_ups"], (before, after)
     assert after["protocol_errors"] == before["protocol_errors"], (before, after)
+
+
+def test_a_peer_gone_silently_is_caught_by_the_watchdog_and_the_link_recovers(net):
+    """linux2 panics (no Stop: its block still says UP) and reboots 10 s later
+    (kernel.panic=10): linux1's transmit ring fills, the watchdog restarts the
+    link (carrier off), and when linux2 is back its new epoch brings the link
+    up with no action taken.  Last: it leaves linux2 rebooted."""
+    scenario, qemu = net
+    a, b = scenario.vms
+    before = ethtool_stats(qemu, a, "eth0")
+    mac = run(qemu, b, "cat /sys/class/net/eth0/address").output[-1].strip()
+    # The frames must reach the ring although linux2 will answer no ARP.
+    run(qemu, a, f"ip neigh replace {LAN0[b.name]} lladdr {mac} dev eth0 nud permanent")
+    run(qemu, b, "echo 10 >/proc/sys/kernel/panic")
+    since = len(qemu.lines())
+    qemu.send_line(b, "echo c >/proc/sysrq-trigger")
+    qemu.find(lambda l: l.tag == b.name and "Kernel panic" in l.text, "linux2's panic",
+              since=since, timeout=60)
+    # Far more frames than the ring holds; nobody consumes them.
+    run(qemu, a, f"udpseq send {LAN0[b.name]} 7777 3000 1400 1000", timeout=120)
+    wait_carrier(qemu, a, "eth0", "0", timeout=60)
+    mid = ethtool_stats(qemu, a, "eth0")
+    assert mid["tx_timeouts"] > before["tx_timeouts"] and mid["ring_full"] > before["ring_full"], \
+        (before, mid)
+    qemu.find(lambda l: l.tag == "phidias" and re.search(
+        RESTARTING.format(vm=re.escape(b.name)), l.text), f"{b.name} restarting",
+        since=since, timeout=120)
+    qemu.expect_linux_shells([b.name], since=since, timeout=300)
+    wait_carrier(qemu, a, "eth0", "1", timeout=120)
+    # (The entry may be gone already; ARP takes over either way.)
+    qemu.shell(a, f"ip neigh del {LAN0[b.name]} dev eth0 2>/dev/null; true")
+    sent, got, _ = ping(qemu, a, LAN0[b.name], count=20)
+    assert sent == got == 20
