@@ -341,7 +341,7 @@ install_modules() {
 		[ -f "$ko" ] || die "no modules in $LX_OUT/kmod (make builds them first)"
 		# Without debug information, as `make modules_install INSTALL_MOD_STRIP=1`.
 		"${CROSS}strip" --strip-debug -o "$mdir/$(basename "$ko")" "$ko"
-		echo "$(basename "$ko")" >>"$STAGE/etc/phidias-modules"
+		basename "$ko" >>"$STAGE/etc/phidias-modules"
 	done
 }
 
