@@ -219,8 +219,15 @@ void vcpu_prepare_entry(void)
 	while (p->need_resched || p->current->state != VCPU_RUNNABLE)
 		sched_schedule();
 	v = p->current;
-	if (v->virq_dirty)
+	if (v->virq_dirty) {
+		/*
+		 * The refill delivers what woke it: a WFI must not fall through
+		 * for it again.  Cleared first: a later wake-up stays seen.
+		 */
+		v->wake = 0;
+		__asm__ volatile("dmb ish" ::: "memory");
 		virq_entry(v);
+	}
 }
 
 void vcpu_kick(struct vcpu *v)

@@ -34,8 +34,8 @@ static void resched(uint64_t arg)
 
 static void wake_vcpu(uint64_t arg)
 {
-	if (arg < PHIDIAS_NR_VCPUS)
-		vcpus[arg].wake = 1;
+	/* vcpu_kick set its wake flag already (before the message: a dropped one too). */
+	(void)arg;
 	this_pcpu()->need_resched = 1;
 }
 

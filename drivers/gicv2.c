@@ -109,6 +109,7 @@ void gich_write_hcr(uint32_t v) { h_write32(GICH_HCR, v); }
 uint32_t gich_read_vmcr(void) { return h_read32(GICH_VMCR); }
 void gich_write_vmcr(uint32_t v) { h_write32(GICH_VMCR, v); }
 uint32_t gich_read_apr(void) { return h_read32(GICH_APR); }
+uint32_t gich_read_elrsr(void) { return h_read32(GICH_ELRSR0); }
 void gich_write_apr(uint32_t v) { h_write32(GICH_APR, v); }
 
 void gic_send_sgi(uint32_t sgi, uint32_t target_cpu)

@@ -91,6 +91,7 @@ struct vgic_cpu {
 	uint32_t lr_used;		/* bit mask */
 	uint32_t live;			/* SGIs/PPIs that may be pending or active */
 	uint32_t hcr;			/* GICH_HCR for this vCPU, as last written */
+	uint32_t inbox[NR_IRQS / 32];	/* injected since the last refill */
 	uint8_t resident;	/* its LRs, VMCR and APR are in its CPU's GICH */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
 	uint8_t vtimer_fired;	/* injected, not yet seen taken or withdrawn */
@@ -152,10 +153,19 @@ static void mark_live(struct vgic *g, const struct vcpu *v, uint32_t intid)
 		g->spi_live[(intid - NR_PRIV) / 32] |= 1u << ((intid - NR_PRIV) % 32);
 }
 
+/* Why a vCPU must refill before its next entry (vcpu->virq_dirty). */
+#define VIRQ_DIRTY_NEW 1u	/* only injections, listed in its inbox */
+#define VIRQ_DIRTY_ALL 2u	/* anything else: a full refill */
+
+static void set_dirty(struct vcpu *v, uint32_t why)
+{
+	__atomic_or_fetch(&v->virq_dirty, why, __ATOMIC_RELAXED);
+}
+
 static void dirty_all(struct vgic *g)
 {
 	for (uint32_t i = 0; i < g->nr_cpus; i++)
-		g->vm->vcpus[i].virq_dirty = 1;
+		set_dirty(&g->vm->vcpus[i], VIRQ_DIRTY_ALL);
 }
 
 /* Live, and the vCPU it concerns must refill (all of them for an SPI). */
@@ -164,10 +174,18 @@ static void mark(struct vgic *g, struct vcpu *v, uint32_t intid)
 	mark_live(g, v, intid);
 	if (intid < NR_PRIV) {
 		if (v)
-			v->virq_dirty = 1;
+			set_dirty(v, VIRQ_DIRTY_ALL);
 	} else {
 		dirty_all(g);
 	}
+}
+
+/* intid was made pending for target: it may just take a free LR (lr_add_new). */
+static void inject(struct vgic *g, struct vcpu *target, uint32_t intid)
+{
+	mark_live(g, target, intid);
+	cpus[target->id].inbox[intid / 32] |= 1u << (intid % 32);
+	set_dirty(target, VIRQ_DIRTY_NEW);
 }
 
 static void mark_all(struct vgic *g)
@@ -184,6 +202,19 @@ static int is_pending(const struct virq *q, uint32_t intid)
 	if (intid < NR_SGIS)
 		return q->sgi_src != 0;
 	return q->pending || (!q->edge && q->level);
+}
+
+/* No longer pending or active in the model (its LR holds it, or it is done). */
+static void unmark_if_idle(struct vgic *g, struct vcpu *v, uint32_t intid)
+{
+	const struct virq *q = virq_get(g, v, intid);
+
+	if (q->active || is_pending(q, intid))
+		return;
+	if (intid < NR_PRIV)
+		cpus[v->id].live &= ~(1u << intid);
+	else
+		g->spi_live[(intid - NR_PRIV) / 32] &= ~(1u << ((intid - NR_PRIV) % 32));
 }
 
 /* -------------------------------------------------------------------------
@@ -203,10 +234,10 @@ static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid,
 			q->sgi_src |= (uint8_t)(1u << (src & 7));
 		else
 			q->pending = 1;
-		mark(g, target, intid);
+		inject(g, target, intid);
 	} else if (intid >= NR_PRIV) {
 		g->spi[intid - NR_PRIV].pending = 1;	/* waits for a target */
-		mark(g, 0, intid);
+		mark_live(g, 0, intid);
 	}
 	spin_unlock(&g->lock);
 	if (target)
@@ -229,8 +260,11 @@ void virq_set_level(struct vm *vm, uint32_t intid, int level)
 		return;
 	spin_lock(&g->lock);
 	g->spi[intid - NR_PRIV].level = (uint8_t)(level != 0);
-	mark(g, 0, intid);
 	target = spi_target(g, &g->spi[intid - NR_PRIV]);
+	if (level && target)
+		inject(g, target, intid);
+	else
+		mark(g, 0, intid);	/* a line that fell leaves the LRs on a refill */
 	spin_unlock(&g->lock);
 	if (level && target)
 		vcpu_kick(target);
@@ -282,23 +316,18 @@ int virq_physical(uint32_t intid)
 static int for_each_live(struct vgic *g, struct vcpu *v,
 			 int (*fn)(struct vgic *, struct vcpu *, uint32_t, void *), void *arg)
 {
-	uint32_t *words[1 + (NR_IRQS - NR_PRIV) / 32];
-	uint32_t nr_words = 0;
-
-	words[nr_words++] = &cpus[v->id].live;
-	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
-		words[nr_words++] = &g->spi_live[i];
-	for (uint32_t w = 0; w < nr_words; w++) {
-		uint32_t bits = *words[w];
+	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
+		uint32_t *word = w ? &g->spi_live[w - 1] : &cpus[v->id].live;
+		uint32_t bits = *word;
 
 		while (bits) {
 			uint32_t b = (uint32_t)__builtin_ctz(bits);
 			uint32_t intid = w * 32 + b;
-			struct virq *q = virq_get(g, v, intid);
+			const struct virq *q = w ? &g->spi[intid - NR_PRIV] : &cpus[v->id].priv[b];
 
 			bits &= bits - 1;
 			if (!q->active && !is_pending(q, intid)) {
-				*words[w] &= ~(1u << b);
+				*word &= ~(1u << b);
 				continue;
 			}
 			if (fn(g, v, intid, arg))
@@ -378,19 +407,41 @@ static void sync_if_resident(struct vgic *g, struct vcpu *v)
 
 	if (c->resident && c->lr_used && resident_on[this_pcpu()->id] == v) {
 		lr_sync(g, v, c);
-		v->virq_dirty = 1;
+		set_dirty(v, VIRQ_DIRTY_ALL);
 	}
+}
+
+/* Nothing marked live for v: a racy look, see virq_pending. */
+static int nothing_live(const struct vgic *g, const struct vcpu *v)
+{
+	uint32_t any = cpus[v->id].live;
+
+	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
+		any |= g->spi_live[i];
+	return !any;
 }
 
 int virq_pending(struct vcpu *v)
 {
 	struct vgic *g = vgic_of(v->vm);
+	struct vgic_cpu *c = &cpus[v->id];
 	int found;
 
 	if (!g)
 		return 0;
+	/* A pending LR can be taken: no need to fold the LRs back for that. */
+	if (c->resident && resident_on[this_pcpu()->id] == v)
+		for (uint32_t used = c->lr_used; used; used &= used - 1)
+			if (gich_read_lr((uint32_t)__builtin_ctz(used)) & GICH_LR_PENDING)
+				return 1;
+	/*
+	 * What is not in the LRs is in the model.  Without the lock: whatever
+	 * an injection marks after this look, it then kicks the vCPU, which
+	 * sched_block sees (v->wake) under the pcpu lock.
+	 */
+	if (nothing_live(g, v))
+		return 0;
 	spin_lock(&g->lock);
-	sync_if_resident(g, v);
 	found = for_each_live(g, v, deliverable, 0);
 	spin_unlock(&g->lock);
 	return found;
@@ -454,6 +505,52 @@ static int collect(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg)
 	return 0;
 }
 
+/*
+ * Put candidate intid into LR i, moving its pending state there; lock held.
+ * Returns the LR value; *more: an SGI that stays pending from other sources.
+ */
+static uint32_t lr_write(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t i,
+			 uint32_t intid, int *more)
+{
+	uint32_t src = 0, tag = 0;
+	struct virq *q = virq_get(g, v, intid);
+	uint32_t lr = GICH_LR_VIRTUAL(intid) | GICH_LR_PRIO(q->prio) |
+		      (q->group ? GICH_LR_GROUP1 : 0);
+
+	if (q->active)
+		lr |= GICH_LR_ACTIVE;
+	if (intid < NR_SGIS) {
+		if (q->active) {
+			src = q->active_src;
+		} else {
+			src = (uint32_t)__builtin_ctz(q->sgi_src);
+			q->sgi_src &= (uint8_t)~(1u << src);
+			lr |= GICH_LR_PENDING;
+			if (q->sgi_src)
+				*more = 1;	/* more sources wait for this SGI */
+		}
+		lr |= GICH_LR_CPUID(src);
+	} else if (q->hw) {
+		/* Hardware-linked: never pending and active at once. */
+		if (!q->active)
+			lr |= GICH_LR_PENDING;
+		q->pending = 0;
+		lr |= GICH_LR_HW | GICH_LR_PHYS(intid);
+	} else if (is_pending(q, intid) && q->enabled && (g->ctlr & 1)) {
+		lr |= GICH_LR_PENDING;
+		if (q->pending && !q->edge)
+			tag = LR_LATCHED;
+		q->pending = 0;
+	}
+	if (!q->edge && !q->hw && intid >= NR_SGIS)
+		lr |= GICH_LR_EOI;	/* level: re-check the line after EOI */
+	c->lr_irq[i] = intid | src << LR_SRC_SHIFT | tag;
+	c->lr_used |= 1u << i;
+	gich_write_lr(i, lr);
+	unmark_if_idle(g, v, intid);	/* lr_sync marks it again */
+	return lr;
+}
+
 /* Write the best candidates into v's (empty) list registers; lock held. */
 static void lr_fill(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 {
@@ -481,43 +578,10 @@ static void lr_fill(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 	overflow = nr_cand > n;
 
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t intid = chosen[i], src = 0, tag = 0;
-		struct virq *q = virq_get(g, v, intid);
-		uint32_t lr = GICH_LR_VIRTUAL(intid) | GICH_LR_PRIO(q->prio) |
-			      (q->group ? GICH_LR_GROUP1 : 0);
+		uint32_t lr = lr_write(g, v, c, i, chosen[i], &overflow);
 
-		if (q->active)
-			lr |= GICH_LR_ACTIVE;
-		if (intid < NR_SGIS) {
-			if (q->active) {
-				src = q->active_src;
-			} else {
-				src = (uint32_t)__builtin_ctz(q->sgi_src);
-				q->sgi_src &= (uint8_t)~(1u << src);
-				lr |= GICH_LR_PENDING;
-				if (q->sgi_src)
-					overflow = 1;	/* more sources wait for this SGI */
-			}
-			lr |= GICH_LR_CPUID(src);
-		} else if (q->hw) {
-			/* Hardware-linked: never pending and active at once. */
-			if (!q->active)
-				lr |= GICH_LR_PENDING;
-			q->pending = 0;
-			lr |= GICH_LR_HW | GICH_LR_PHYS(intid);
-		} else if (is_pending(q, intid) && q->enabled && (g->ctlr & 1)) {
-			lr |= GICH_LR_PENDING;
-			if (q->pending && !q->edge)
-				tag = LR_LATCHED;
-			q->pending = 0;
-		}
-		if (!q->edge && !q->hw && intid >= NR_SGIS)
-			lr |= GICH_LR_EOI;	/* level: re-check the line after EOI */
 		if ((lr & (GICH_LR_PENDING | GICH_LR_ACTIVE)) == GICH_LR_PENDING)
 			pure_pending++;
-		c->lr_irq[i] = intid | src << LR_SRC_SHIFT | tag;
-		c->lr_used |= 1u << i;
-		gich_write_lr(i, lr);
 	}
 	if (overflow) {
 		/*
@@ -538,16 +602,75 @@ static void lr_fill(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 	write_hcr(c, hcr);
 }
 
+/*
+ * Only new injections since the last refill (c->inbox), nothing waiting
+ * beyond the LRs (GICH_HCR asks for no maintenance): every candidate is
+ * in an LR already, so each new one just takes a free LR (GICH_ELRSR:
+ * the guest has finished with it).  Returns 0 when a full refill is needed
+ * instead (no free LR, the interrupt is in an LR already); lock held.
+ */
+static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
+{
+	uint32_t all = (1u << nr_lrs) - 1, empty;
+
+	if (c->hcr != GICH_HCR_EN)
+		return 0;
+	empty = c->lr_used & gich_read_elrsr();
+	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
+		while (c->inbox[w]) {
+			uint32_t intid = w * 32 + (uint32_t)__builtin_ctz(c->inbox[w]);
+			uint32_t free, i;
+			int more = 0;
+
+			if (!is_candidate(g, v, virq_get(g, v, intid), intid)) {
+				c->inbox[w] &= c->inbox[w] - 1;
+				continue;
+			}
+			for (uint32_t used = c->lr_used & ~empty; used; used &= used - 1)
+				if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
+					return 0;
+			free = (all & ~c->lr_used) | empty;
+			if (!free)
+				return 0;
+			i = (uint32_t)__builtin_ctz(free);
+			if (c->lr_used & (1u << i)) {
+				/* Its old interrupt is done (invalid LR): not active any more. */
+				uint32_t old_id = c->lr_irq[i] & 0x3ff;
+				struct virq *old = virq_get(g, v, old_id);
+
+				if (!old->edge && !old->hw && old_id >= NR_SGIS)
+					return 0;	/* a level one: its EOI re-checks the line */
+				old->active = 0;
+				unmark_if_idle(g, v, old_id);
+				empty &= ~(1u << i);
+			}
+			lr_write(g, v, c, i, intid, &more);
+			if (more) {
+				write_hcr(c, GICH_HCR_EN | GICH_HCR_NPIE);
+				/* the other sources refill when this one is taken */
+			}
+			c->inbox[w] &= c->inbox[w] - 1;
+		}
+	}
+	return 1;
+}
+
 void virq_entry(struct vcpu *v)
 {
 	struct vgic_cpu *c = &cpus[v->id];
-	struct vgic *g;
+	struct vgic *g = vgic_of(v->vm);
+	uint32_t why;
 
-	g = vgic_of(v->vm);
 	if (!g)
 		return;
 	spin_lock(&g->lock);
-	v->virq_dirty = 0;
+	why = __atomic_exchange_n(&v->virq_dirty, 0, __ATOMIC_RELAXED);
+	if (why == VIRQ_DIRTY_NEW && lr_add_new(g, v, c)) {
+		spin_unlock(&g->lock);
+		return;
+	}
+	for (uint32_t w = 0; w < NR_IRQS / 32; w++)
+		c->inbox[w] = 0;
 	lr_sync(g, v, c);
 	lr_fill(g, v, c);
 	spin_unlock(&g->lock);
@@ -571,7 +694,7 @@ void virq_maintenance(void)
 	}
 	spin_lock(&g->lock);
 	lr_sync(g, v, &cpus[v->id]);
-	v->virq_dirty = 1;
+	set_dirty(v, VIRQ_DIRTY_ALL);
 	spin_unlock(&g->lock);
 }
 
@@ -587,7 +710,7 @@ void virq_load(struct vcpu *v)
 	gich_write_hcr(c->hcr);
 	if (c->vtimer_active)
 		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 1);
-	v->virq_dirty = 1;
+	set_dirty(v, VIRQ_DIRTY_ALL);
 }
 
 void virq_unload(struct vcpu *v)
@@ -601,7 +724,7 @@ void virq_unload(struct vcpu *v)
 	if (g) {
 		spin_lock(&g->lock);
 		lr_sync(g, v, c);
-		v->virq_dirty = 1;
+		set_dirty(v, VIRQ_DIRTY_ALL);
 		spin_unlock(&g->lock);
 	}
 	c->vmcr = gich_read_vmcr();
@@ -740,7 +863,7 @@ static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, uint32_t *k
 		if (!(list & (1u << i)))
 			continue;
 		cpus[g->vm->vcpus[i].id].priv[sgi].sgi_src |= (uint8_t)(1u << self);
-		mark(g, &g->vm->vcpus[i], sgi);
+		inject(g, &g->vm->vcpus[i], sgi);
 		*kick |= 1u << i;
 	}
 }
@@ -903,7 +1026,8 @@ static void reset(struct vgic *g)
 	for (uint32_t j = 0; j < g->nr_cpus; j++) {
 		struct vgic_cpu *c = &cpus[g->vm->vcpus[j].id];
 
-		g->vm->vcpus[j].virq_dirty = 1;	/* vm_reset parked them: none resident */
+		set_dirty(&g->vm->vcpus[j], VIRQ_DIRTY_ALL);	/* parked: none resident */
+		memset(c->inbox, 0, sizeof(c->inbox));
 		memset(c->priv, 0, sizeof(c->priv));
 		for (uint32_t i = 0; i < NR_SGIS; i++) {
 			c->priv[i].enabled = 1;

@@ -48,6 +48,8 @@ void gich_write_hcr(uint32_t v);
 uint32_t gich_read_vmcr(void);
 void gich_write_vmcr(uint32_t v);
 uint32_t gich_read_apr(void);
+/* GICH_ELRSR0: bit i set when LR i holds no interrupt (LRs 0-31). */
+uint32_t gich_read_elrsr(void);
 void gich_write_apr(uint32_t v);
 
 #endif

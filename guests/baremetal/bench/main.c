@@ -21,7 +21,8 @@
  *                                  shared region and rings; the receiver's
  *                                  interrupt handler reads the counter and
  *                                  rings back; the sender waits for that.
- *           n=<iterations> (default 20000).
+ *           n=<iterations> (default 20000);
+ *           only=<figure>: of bench=local, that figure alone (profiling).
  * Output: "BENCH <name> <ns per operation> n=<n>", then power-off.
  */
 #include <bm/bm.h>
@@ -41,6 +42,13 @@ void bench_hvc_loop(uint64_t n, uint64_t fid);
 void bench_mmio_loop(uint64_t n, uintptr_t addr);
 
 static uint64_t iterations = 20000;
+static char only[24];
+
+/* bench=local runs every figure, or only=<name>'s. */
+static int wanted(const char *name)
+{
+	return !only[0] || !strcmp(only, name);
+}
 
 /* Nanoseconds per operation, in tenths, for a sum of ticks over ops. */
 
@@ -250,18 +258,25 @@ int main(const void *dtb)
 		TIME("yield_switch", 2 * iterations,
 		     bench_hvc_loop(iterations, PHIDIAS_YIELD));
 	} else {
-		TIME("hvc_roundtrip", iterations,
-		     bench_hvc_loop(iterations, PHIDIAS_ABI_VERSION));
-		TIME("psci_version", iterations,
-		     bench_hvc_loop(iterations, PSCI_VERSION));
-		TIME("uart_fr_trap", iterations,
-		     bench_mmio_loop(iterations, bm_uart_base() + UARTFR));
+		bm_bootargs_get(args, "only", only, sizeof(only));
+		if (wanted("hvc_roundtrip"))
+			TIME("hvc_roundtrip", iterations,
+			     bench_hvc_loop(iterations, PHIDIAS_ABI_VERSION));
+		if (wanted("psci_version"))
+			TIME("psci_version", iterations,
+			     bench_hvc_loop(iterations, PSCI_VERSION));
+		if (wanted("uart_fr_trap"))
+			TIME("uart_fr_trap", iterations,
+			     bench_mmio_loop(iterations, bm_uart_base() + UARTFR));
 		bm_gic_init();
 		bm_irq_disable();
-		TIME("gicd_read", iterations,
-		     bench_mmio_loop(iterations, bm_gicd_base() + GICD_CTLR));
-		timer_take();
-		ipi_roundtrip();
+		if (wanted("gicd_read"))
+			TIME("gicd_read", iterations,
+			     bench_mmio_loop(iterations, bm_gicd_base() + GICD_CTLR));
+		if (wanted("timer_take"))
+			timer_take();
+		if (wanted("ipi_roundtrip"))
+			ipi_roundtrip();
 	}
 	bm_printf("bench: done\n");
 	return 0;
