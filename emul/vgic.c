@@ -452,23 +452,37 @@ void virq_hw_line_low(struct vcpu *v, uint32_t intid)
 	struct vgic *g = vgic_of(v->vm);
 	struct vgic_cpu *c = &cpus[v->id];
 	struct virq *q;
+	int withdrawn = 0;
 
 	if (!c->vtimer_fired || intid != PHIDIAS_GUEST_VTIMER_IRQ || !g)
 		return;		/* nothing in flight to withdraw: the common case */
 	q = &c->priv[intid];
 	spin_lock(&g->lock);
-	sync_if_resident(g, v);
 	/*
-	 * Pending but not taken: the line it stood for is gone.  The physical
-	 * interrupt the hypervisor acknowledged stays active until a guest EOI
-	 * that will not come: deactivate it so the next firing is seen.  Once
-	 * taken (active), the guest's EOI deactivates it.
+	 * Pending but not taken, in a list register or still in the model: the
+	 * line it stood for is gone.  An LR emptied here looks like one the
+	 * guest has finished with (GICH_ELRSR), which the refills handle.  The
+	 * physical interrupt the hypervisor acknowledged stays active until a
+	 * guest EOI that will not come: deactivate it so the next firing is
+	 * seen.  Once taken (active), the guest's EOI deactivates it.
 	 */
+	if (c->resident && resident_on[this_pcpu()->id] == v) {
+		for (uint32_t used = c->lr_used; used; used &= used - 1) {
+			uint32_t i = (uint32_t)__builtin_ctz(used);
+
+			if ((c->lr_irq[i] & 0x3ff) == intid &&
+			    (gich_read_lr(i) & (GICH_LR_PENDING | GICH_LR_ACTIVE)) == GICH_LR_PENDING) {
+				gich_write_lr(i, 0);
+				withdrawn = 1;
+			}
+		}
+	}
 	if (q->pending && !q->active) {
 		q->pending = 0;
-		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
-		mark(g, v, intid);
+		withdrawn = 1;
 	}
+	if (withdrawn)
+		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
 	c->vtimer_fired = 0;
 	spin_unlock(&g->lock);
 }
