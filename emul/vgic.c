@@ -94,7 +94,6 @@ struct vgic_cpu {
 	uint32_t inbox[NR_IRQS / 32];	/* injected since the last refill */
 	uint8_t resident;	/* its LRs, VMCR and APR are in its CPU's GICH */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
-	uint8_t vtimer_fired;	/* injected, not yet seen taken or withdrawn */
 };
 
 struct vgic {
@@ -298,7 +297,7 @@ int virq_physical(uint32_t intid)
 		/* Fired for the vCPU whose timer is loaded on this CPU. */
 		if (!cur || !vgic_of(cur->vm))
 			return 0;
-		cpus[cur->id].vtimer_fired = 1;
+		cur->vtimer_fired = 1;
 		make_pending(vgic_of(cur->vm), cur, PHIDIAS_GUEST_VTIMER_IRQ, 0);
 		return 1;
 	}
@@ -454,8 +453,8 @@ void virq_hw_line_low(struct vcpu *v, uint32_t intid)
 	struct virq *q;
 	int withdrawn = 0;
 
-	if (!c->vtimer_fired || intid != PHIDIAS_GUEST_VTIMER_IRQ || !g)
-		return;		/* nothing in flight to withdraw: the common case */
+	if (!v->vtimer_fired || intid != PHIDIAS_GUEST_VTIMER_IRQ || !g)
+		return;		/* nothing in flight to withdraw */
 	q = &c->priv[intid];
 	spin_lock(&g->lock);
 	/*
@@ -483,7 +482,7 @@ void virq_hw_line_low(struct vcpu *v, uint32_t intid)
 	}
 	if (withdrawn)
 		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
-	c->vtimer_fired = 0;
+	v->vtimer_fired = 0;
 	spin_unlock(&g->lock);
 }
 
@@ -1051,7 +1050,7 @@ static void reset(struct vgic *g)
 		c->vmcr = 0;
 		c->apr = 0;
 		c->vtimer_active = 0;
-		c->vtimer_fired = 0;
+		g->vm->vcpus[j].vtimer_fired = 0;
 		c->live = 0;
 	}
 	for (uint32_t i = 0; i < NR_IRQS - NR_PRIV; i++) {

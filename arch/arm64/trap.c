@@ -228,7 +228,8 @@ static void sysreg_trap(struct vcpu *v, uint64_t esr)
 
 static void vtimer_resample(struct vcpu *v)
 {
-	if ((sysreg_read(cntv_ctl_el0) & 7u) != CNTV_CTL_FIRING)
+	/* Only while one is in flight: most exits cost a load and a branch. */
+	if (v->vtimer_fired && (sysreg_read(cntv_ctl_el0) & 7u) != CNTV_CTL_FIRING)
 		virq_hw_line_low(v, PHIDIAS_GUEST_VTIMER_IRQ);
 }
 
