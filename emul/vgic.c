@@ -290,7 +290,7 @@ void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
 
 int virq_physical(uint32_t intid)
 {
-	struct vcpu *cur = this_pcpu()->current;
+	struct vcpu *cur = this_pcpu()->loaded;
 	struct vm *owner;
 
 	if (intid == phidias_config.plat.virt_timer_irq) {
@@ -628,40 +628,41 @@ static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 
 	if (c->hcr != GICH_HCR_EN)
 		return 0;
+	/* LRs the guest has finished with: their interrupts are over. */
 	empty = c->lr_used & gich_read_elrsr();
+	for (uint32_t e = empty; e; e &= e - 1) {
+		uint32_t old_id = c->lr_irq[__builtin_ctz(e)] & 0x3ff;
+		const struct virq *old = virq_get(g, v, old_id);
+
+		if (!old->edge && !old->hw && old_id >= NR_SGIS)
+			return 0;	/* a level one: its EOI maintenance re-checks the line */
+	}
+	for (uint32_t e = empty; e; e &= e - 1) {
+		uint32_t old_id = c->lr_irq[__builtin_ctz(e)] & 0x3ff;
+
+		virq_get(g, v, old_id)->active = 0;
+		unmark_if_idle(g, v, old_id);
+	}
+	c->lr_used &= ~empty;
 	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
 		while (c->inbox[w]) {
 			uint32_t intid = w * 32 + (uint32_t)__builtin_ctz(c->inbox[w]);
-			uint32_t free, i;
+			uint32_t free;
 			int more = 0;
 
 			if (!is_candidate(g, v, virq_get(g, v, intid), intid)) {
 				c->inbox[w] &= c->inbox[w] - 1;
 				continue;
 			}
-			for (uint32_t used = c->lr_used & ~empty; used; used &= used - 1)
+			for (uint32_t used = c->lr_used; used; used &= used - 1)
 				if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
 					return 0;
-			free = (all & ~c->lr_used) | empty;
+			free = all & ~c->lr_used;
 			if (!free)
 				return 0;
-			i = (uint32_t)__builtin_ctz(free);
-			if (c->lr_used & (1u << i)) {
-				/* Its old interrupt is done (invalid LR): not active any more. */
-				uint32_t old_id = c->lr_irq[i] & 0x3ff;
-				struct virq *old = virq_get(g, v, old_id);
-
-				if (!old->edge && !old->hw && old_id >= NR_SGIS)
-					return 0;	/* a level one: its EOI re-checks the line */
-				old->active = 0;
-				unmark_if_idle(g, v, old_id);
-				empty &= ~(1u << i);
-			}
-			lr_write(g, v, c, i, intid, &more);
-			if (more) {
+			lr_write(g, v, c, (uint32_t)__builtin_ctz(free), intid, &more);
+			if (more)	/* the other sources come when this one is taken */
 				write_hcr(c, GICH_HCR_EN | GICH_HCR_NPIE);
-				/* the other sources refill when this one is taken */
-			}
 			c->inbox[w] &= c->inbox[w] - 1;
 		}
 	}
@@ -723,7 +724,9 @@ void virq_load(struct vcpu *v)
 	gich_write_hcr(c->hcr);
 	if (c->vtimer_active)
 		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 1);
-	set_dirty(v, VIRQ_DIRTY_ALL);
+	/* Its LRs are empty: fill them if anything may be pending or active. */
+	if (c->hcr && !nothing_live(vgic_of(v->vm), v))
+		set_dirty(v, VIRQ_DIRTY_ALL);
 }
 
 void virq_unload(struct vcpu *v)
@@ -734,19 +737,18 @@ void virq_unload(struct vcpu *v)
 
 	if (!c->resident)
 		return;
-	if (g) {
+	if (g && c->lr_used) {
 		spin_lock(&g->lock);
 		lr_sync(g, v, c);
-		set_dirty(v, VIRQ_DIRTY_ALL);
 		spin_unlock(&g->lock);
 	}
 	c->vmcr = gich_read_vmcr();
 	c->apr = gich_read_apr();
 	/* The physical timer interrupt stays active until the guest's EOI. */
 	c->vtimer_active = (uint8_t)gic_ppi_active(ppi);
-	gic_set_ppi_active(ppi, 0);
-	c->hcr = 0;
-	gich_write_hcr(0);
+	if (c->vtimer_active)
+		gic_set_ppi_active(ppi, 0);
+	write_hcr(c, 0);
 	c->resident = 0;
 	resident_on[this_pcpu()->id] = 0;
 }

@@ -36,15 +36,15 @@ void arch_vcpu_save(struct vcpu *vcpu)
 
 	SYSREGS(SAVE)
 	arch_fp_save(&vcpu->arch.fp);
+	/* Its timer must not fire for whatever the CPU runs next. */
+	sysreg_write(cntv_ctl_el0, 0);
 }
 
 void arch_vcpu_load(const struct vcpu *vcpu)
 {
 	const struct arch_sysregs *s = &vcpu->arch.sys;
 
-	/* A timer must not fire for this vCPU with the previous one's settings. */
-	sysreg_write(cntv_ctl_el0, 0);
-	isb();
+	/* cntv_ctl_el0 is 0 (arch_vcpu_save) until restored with the rest. */
 	sysreg_write(vttbr_el2, vcpu->arch.vttbr);
 	sysreg_write(vmpidr_el2, vcpu->arch.vmpidr);
 	sysreg_write(cntvoff_el2, vcpu->arch.cntvoff);

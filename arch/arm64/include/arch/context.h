@@ -51,7 +51,7 @@ void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
 void arch_vcpu_save(struct vcpu *vcpu);
 /* Load the vCPU's saved state (and its stage 2, MPIDR, counter offset). */
 void arch_vcpu_load(const struct vcpu *vcpu);
-/* Has the vCPU's own virtual timer fired?  Its deadline in physical counter ticks. */
+/* Is the loaded vCPU's virtual timer armed?  Its deadline in physical counter ticks. */
 int arch_vcpu_vtimer_deadline(const struct vcpu *vcpu, uint64_t *deadline);
 void arch_fp_save(struct arch_fpregs *fp);
 void arch_fp_restore(const struct arch_fpregs *fp);
