@@ -19,6 +19,11 @@
 static const char *const ec_names[64] = {
 	[EC_UNKNOWN] = "undefined instruction",
 	[EC_WFX] = "WFI/WFE",
+	[0x03] = "trapped CP15 access (AArch32)",
+	[0x04] = "trapped CP15 64-bit access (AArch32)",
+	[0x05] = "trapped CP14 access (AArch32)",
+	[0x06] = "trapped CP14 LDC/STC (AArch32)",
+	[0x0c] = "trapped CP14 64-bit access (AArch32)",
 	[EC_FP] = "FP/SIMD access",
 	[0x0e] = "illegal execution state",
 	[0x11] = "SVC (AArch32)",
@@ -67,7 +72,7 @@ static void guest_stop(struct vcpu *v, uint64_t esr, const char *what,
  * At most FAULT_LOG_BURST fault lines per VM and second: a guest that
  * faults in a loop must not flood the console all VMs share.
  */
-#define FAULT_LOG_BURST 8u
+#define FAULT_LOG_BURST 16u
 
 static struct {
 	uint64_t window;	/* counter value its current second started at */
