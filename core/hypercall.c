@@ -139,16 +139,19 @@ void hypercall(struct vcpu *v, uint32_t imm)
 		return;
 	}
 	/* A table or one compare per owning entity (SMCCC 2.5), no search. */
-	switch (SMCCC_OWNER(fid)) {
-	case SMCCC_OWNER_VENDOR_HYP:
+	if (SMCCC_OWNER(fid) == SMCCC_OWNER_VENDOR_HYP) {
 		if (num < 4)
 			c = &vendor_calls[num];
 		else if (num - 0xff00u < 4)
 			c = &vendor_queries[num - 0xff00u];
-		if (!c || !c->fn || c->fid != fid)
-			break;
-		c->fn(v, x);
+		if (c && c->fn && c->fid == fid) {
+			c->fn(v, x);
+			return;
+		}
+		x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		return;
+	}
+	switch (SMCCC_OWNER(fid)) {
 	case SMCCC_OWNER_STANDARD:
 		if (psci_is_call(fid)) {
 			psci_guest_call(v);
