@@ -132,7 +132,6 @@ void hypercall(struct vcpu *v, uint32_t imm)
 	uint64_t *x = v->regs.x;
 	uint32_t fid = (uint32_t)x[0];
 	uint32_t num = fid & 0xffff;
-	const struct vendor_call *c = 0;
 
 	if (imm != 0) {
 		x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
@@ -140,6 +139,8 @@ void hypercall(struct vcpu *v, uint32_t imm)
 	}
 	/* A table or one compare per owning entity (SMCCC 2.5), no search. */
 	if (SMCCC_OWNER(fid) == SMCCC_OWNER_VENDOR_HYP) {
+		const struct vendor_call *c = 0;
+
 		if (num < 4)
 			c = &vendor_calls[num];
 		else if (num - 0xff00u < 4)

@@ -611,6 +611,7 @@ static void test_reset(void)
 		bm_printf("vgictest: reset: first boot, dirtying the UART, GIC and timer\n");
 		uart[UART_IMSC / 4] = 0x7ff;
 		uart[0] = '\n';		/* raises the transmit interrupt */
+		bm_write_sysreg(tpidr_el1, RESET_MAGIC);	/* EL1 state: must not survive */
 		setup(50, 0x40);
 		raise(50);
 		bm_irq_disable();
@@ -623,6 +624,8 @@ static void test_reset(void)
 			bm_cpu_relax();
 	}
 	boots[0] = 0;
+	if (bm_read_sysreg(tpidr_el1) == RESET_MAGIC)
+		fail("TPIDR_EL1 after reset: the old guest's value");
 	/* (Printing since the restart has raised the transmit status: not checked.) */
 	if (uart[UART_IMSC / 4] != 0)
 		fail("UART after reset: IMSC 0x%x, expected 0", uart[UART_IMSC / 4]);
