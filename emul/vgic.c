@@ -475,6 +475,9 @@ static uint32_t lr_write(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uin
 	if (intid < NR_SGIS) {
 		if (q->active) {
 			src = q->active_src;
+			/* Other sources wait for its EOI: be told of it (GICv2 5.3.8). */
+			if (q->sgi_src)
+				lr |= GICH_LR_EOI;
 		} else {
 			src = (uint32_t)__builtin_ctz(q->sgi_src);
 			q->sgi_src &= (uint8_t)~(1u << src);
