@@ -218,9 +218,9 @@ void sched_start(void)
 	arch_enter_guest();
 }
 
-void vcpu_prepare_entry(void)
+/* Something to do before entering: a switch, a vCPU that cannot run, a refill. */
+static struct vcpu * __attribute__((noinline)) prepare_entry_slow(struct pcpu *p)
 {
-	struct pcpu *p = this_pcpu();
 	struct vcpu *v;
 
 	/* Switch if the slice ended or something asked for it, or if the vCPU cannot run. */
@@ -236,6 +236,18 @@ void vcpu_prepare_entry(void)
 		__asm__ volatile("dmb ish" ::: "memory");
 		virq_entry(v);
 	}
+	return v;
+}
+
+struct vcpu *vcpu_prepare_entry(void)
+{
+	struct pcpu *p = this_pcpu();
+	struct vcpu *v = p->current;
+
+	/* The common case of a trap that changed nothing: straight back. */
+	if (__builtin_expect(p->need_resched || v->state != VCPU_RUNNABLE || v->virq_dirty, 0))
+		return prepare_entry_slow(p);
+	return v;
 }
 
 void vcpu_kick(struct vcpu *v)

@@ -535,6 +535,9 @@ static uint32_t lr_write(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uin
 	if (intid < NR_SGIS) {
 		if (q->active) {
 			src = q->active_src;
+			/* Other sources wait for its EOI: be told of it (GICv2 5.3.8). */
+			if (q->sgi_src)
+				lr |= GICH_LR_EOI;
 		} else {
 			src = (uint32_t)__builtin_ctz(q->sgi_src);
 			q->sgi_src &= (uint8_t)~(1u << src);
@@ -894,6 +897,14 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 	uint64_t reg = off & ~3ull;
 	uint32_t first = (uint32_t)((reg & 0x7f) * 8);
 
+	switch (reg) {
+	case GICD_CTLR:
+		return g->ctlr;
+	case GICD_TYPER:
+		return (NR_IRQS / 32 - 1) | ((g->nr_cpus - 1) << 5);
+	case GICD_IIDR:
+		return IIDR_GIC400;
+	}
 	if (off >= GICD_IPRIORITYR && off < GICD_ICFGR)
 		return bytes_read(g, v, off, size);
 	if (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 16) {
@@ -902,14 +913,6 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 		for (uint32_t i = 0; i < size; i++)
 			val |= (uint32_t)cpus[v->id].priv[(off & 0xf) + i].sgi_src << (8 * i);
 		return val;
-	}
-	switch (reg) {
-	case GICD_CTLR:
-		return g->ctlr;
-	case GICD_TYPER:
-		return (NR_IRQS / 32 - 1) | ((g->nr_cpus - 1) << 5);
-	case GICD_IIDR:
-		return IIDR_GIC400;
 	}
 	if (reg >= GICD_IGROUPR && reg < GICD_ISENABLER)
 		return bits_read(g, v, first, GROUP);
@@ -996,24 +999,12 @@ static int holds_lr_state(uint64_t off)
 	       (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 16);
 }
 
-static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_access *acc)
+/* Writes, and reads of what the list registers hold: under the lock. */
+static enum mmio_result __attribute__((noinline))
+vgicd_access_locked(struct vgic *g, struct vcpu *v, struct mmio_access *acc)
 {
-	struct vgic *g = opaque;
 	uint32_t kick = 0;	/* vCPU mask, as wide as GICD_SGIR's list */
 
-	if (acc->size != 4 && !(acc->size == 1 && byte_ok(acc->offset)))
-		return MMIO_ERROR;
-	if (acc->offset & (acc->size - 1))
-		return MMIO_ERROR;
-	if (!acc->write && !holds_lr_state(acc->offset)) {
-		/*
-		 * Configuration, enables, priorities, targets: plain fields only
-		 * the guest's writes change (under the lock, each a single byte
-		 * or word), so a read needs neither the lock nor the LRs.
-		 */
-		acc->value = dist_read(g, v, acc->offset, acc->size);
-		return MMIO_HANDLED;
-	}
 	spin_lock(&g->lock);
 	if (acc->write) {
 		/* Apply the write to what the guest sees now, LRs included. */
@@ -1033,6 +1024,24 @@ static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_a
 	for (uint32_t i = 0; i < g->nr_cpus; i++)
 		if (kick & (1u << i))
 			vcpu_kick(&g->vm->vcpus[i]);
+	return MMIO_HANDLED;
+}
+
+static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_access *acc)
+{
+	struct vgic *g = opaque;
+
+	if ((acc->size != 4 || (acc->offset & 3)) &&
+	    (acc->size != 1 || !byte_ok(acc->offset)))
+		return MMIO_ERROR;	/* words, and bytes where GICv2 4.1.4 allows them */
+	if (acc->write || holds_lr_state(acc->offset))
+		return vgicd_access_locked(g, v, acc);
+	/*
+	 * Configuration, enables, priorities, targets: plain fields only the
+	 * guest's writes change (under the lock, each a single byte or word),
+	 * so a read needs neither the lock nor the LRs.
+	 */
+	acc->value = dist_read(g, v, acc->offset, acc->size);
 	return MMIO_HANDLED;
 }
 

@@ -2,8 +2,10 @@
 /*
  * EL2 exception vectors (Arm ARM D1.10.2).  Exceptions from a guest save
  * its general registers into the current vCPU (pcpu->current at offset 0
- * of the struct TPIDR_EL2 points to), call C, and leave through
- * arch_enter_guest, which restores whatever vCPU is current by then.
+ * of the struct TPIDR_EL2 points to), call C with that vCPU in x0, and
+ * leave through enter_guest, which restores whatever vCPU is current by
+ * then (vcpu_prepare_entry returns it).  The code of an exception from a
+ * guest sits in its vector slot itself (32 instructions): no branch there.
  * The hypervisor itself runs with interrupts masked.
  */
 #include <arch/context.h>
@@ -39,6 +41,20 @@
 	stp	x1, x2, [x0, #REGS_PC]
 .endm
 
+/* A lower-EL vector: save, call \handler(vcpu, \kind), back to a guest. */
+.macro gentry handler, kind=-1
+	.balign 128
+8:	save_guest
+	.if \kind >= 0
+	mov	x1, #\kind
+	.endif
+	bl	\handler
+	b	enter_guest
+	.if (. - 8b) > 128
+	.error "a vector entry is longer than its 128-byte slot"
+	.endif
+.endm
+
 	.text
 	.balign 2048
 	.global vectors
@@ -51,37 +67,16 @@ vectors:
 	ventry	hyp_irq
 	ventry	hyp_fiq
 	ventry	hyp_serror
-	ventry	guest_sync		/* lower EL, AArch64 */
-	ventry	guest_irq
-	ventry	guest_fiq
-	ventry	guest_serror
-	ventry	guest_sync		/* lower EL, AArch32 (EL0 only): the same */
-	ventry	guest_irq
-	ventry	guest_fiq
-	ventry	guest_serror
-
-/* The handlers return with SP at its value on entry: the top of the stack. */
-guest_sync:
-	save_guest
-	bl	arch_trap_sync
-	b	enter_guest
-
-guest_irq:
-	save_guest
-	bl	arch_trap_irq
-	b	enter_guest
-
-guest_fiq:
-	save_guest
-	mov	x0, #1
-	bl	arch_trap_unexpected
-	b	arch_enter_guest
-
-guest_serror:
-	save_guest
-	mov	x0, #2
-	bl	arch_trap_unexpected
-	b	arch_enter_guest
+	/* Lower EL, AArch64; the handlers return with SP at the top of the stack. */
+	gentry	arch_trap_sync
+	gentry	arch_trap_irq
+	gentry	arch_trap_unexpected, 1	/* FIQ */
+	gentry	arch_trap_unexpected, 2	/* SError */
+	/* Lower EL, AArch32 (EL0 only; EL1 is AArch64): the same handlers. */
+	gentry	arch_trap_sync
+	gentry	arch_trap_irq
+	gentry	arch_trap_unexpected, 1	/* FIQ */
+	gentry	arch_trap_unexpected, 2	/* SError */
 
 hyp_sync:
 	mov	x0, #0
@@ -106,9 +101,7 @@ arch_enter_guest:
 	ldr	x1, [x0, #8]			/* pcpu->stack_top */
 	mov	sp, x1
 enter_guest:
-	bl	vcpu_prepare_entry
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0]			/* pcpu->current */
+	bl	vcpu_prepare_entry		/* x0 = pcpu->current */
 	ldp	x1, x2, [x0, #REGS_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2

@@ -10,7 +10,7 @@
 # A guest is its name in BAREMETAL_GUESTS plus guests/baremetal/<g>.c, or a folder
 # guests/baremetal/<g>/ of .c and .S files; the runtime in lib/ is linked into all.
 
-BAREMETAL_GUESTS := hello ticker crash echo ctxcheck vgictest pingpong ipctest storm bench faulttest
+BAREMETAL_GUESTS := hello ticker crash echo ctxcheck vgictest pingpong ipctest storm bench hotplug faulttest
 
 # Do not let these rules become the default goal of the including Makefile.
 BM_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)

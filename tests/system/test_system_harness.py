@@ -17,7 +17,7 @@ from phidias_qemu import (ESCAPE, Line, Qemu, load_scenario, parse_duration_us,
 from ticks import Tick, bursts, progress_problems, slice_problems
 
 GUESTS = {"hello", "ticker", "crash", "echo", "ctxcheck", "vgictest", "pingpong",
-          "ipctest", "storm", "Image", "bench", "faulttest"}  # Image: the Linux guest
+          "ipctest", "storm", "Image", "bench", "hotplug", "faulttest"}  # Image: the Linux guest
 
 
 # -- scenarios -----------------------------------------------------------------

@@ -43,7 +43,7 @@ extern struct vcpu vcpus[];
 
 /* Ask the vCPU to re-check whether it can run (from any physical CPU). */
 void vcpu_kick(struct vcpu *vcpu);
-/* Last before every entry to a guest, on its CPU (vectors.S). */
-void vcpu_prepare_entry(void);
+/* Last before every entry to a guest, on its CPU (vectors.S): the vCPU to enter. */
+struct vcpu *vcpu_prepare_entry(void);
 
 #endif
