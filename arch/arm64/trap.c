@@ -156,9 +156,11 @@ static void data_abort(struct vcpu *v, uint64_t esr)
 	uint32_t rt = (uint32_t)DABT_SRT(iss);
 	struct mmio_access acc;
 
-	/* Only a translation fault can be an emulated device (they are unmapped). */
-	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW) ||
-	    (DABT_DFSC(iss) & 0x3c) != DABT_DFSC_TRANSLATION) {
+	/*
+	 * A permission fault (a read-only region) finds no device either:
+	 * emulated devices are unmapped, so they only ever translation-fault.
+	 */
+	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW)) {
 		dabt_fault(v, esr, ipa);
 		return;
 	}
