@@ -107,7 +107,8 @@ static void guest_fault(struct vcpu *v, uint64_t esr, const char *what,
 	const char *name = ec_names[ESR_EC(esr)];
 	int abort = ESR_EC(esr) == EC_DABT_LOW || ESR_EC(esr) == EC_IABT_LOW;
 	const char *given = !abort ? "undefined instruction injected" :
-			    (DABT_DFSC(esr) & 0x3c) == 0x0c ? "permission fault injected" :
+			    (DABT_DFSC(esr) & 0x3c) == 0x0c && !(esr & DABT_S1PTW) ?
+			    "permission fault injected" :
 			    "external abort injected";
 
 	if (!what)
