@@ -2,8 +2,22 @@
 /* The world switch of everything EL1/EL0 can observe (besides x0-x30, pc, pstate). */
 #include <arch/context.h>
 #include <arch/sysreg.h>
+#include <phidias/pcpu.h>
 #include <phidias/string.h>
 #include <phidias/vcpu.h>
+
+/* The layout vectors.S relies on (its offsets come from arch/context.h). */
+_Static_assert(__builtin_offsetof(struct vcpu, regs) == 0, "vCPU frame first");
+_Static_assert(__builtin_offsetof(struct arch_regs, x) == REGS_X0, "REGS_X0");
+_Static_assert(__builtin_offsetof(struct arch_regs, x[30]) == REGS_X(30), "REGS_X");
+_Static_assert(__builtin_offsetof(struct arch_regs, pc) == REGS_PC, "REGS_PC");
+_Static_assert(__builtin_offsetof(struct arch_regs, pstate) == REGS_PSTATE, "REGS_PSTATE");
+_Static_assert(sizeof(struct arch_regs) == REGS_SIZE, "REGS_SIZE");
+_Static_assert(__builtin_offsetof(struct pcpu, current) == PCPU_CURRENT, "PCPU_CURRENT");
+_Static_assert(__builtin_offsetof(struct pcpu, stack_top) == PCPU_STACK_TOP, "PCPU_STACK_TOP");
+_Static_assert(__builtin_offsetof(struct arch_fpregs, q) == 0, "fp.S: q0 first");
+_Static_assert(__builtin_offsetof(struct arch_fpregs, fpsr) == FP_FPSR, "FP_FPSR");
+_Static_assert(__builtin_offsetof(struct arch_fpregs, fpcr) == FP_FPSR + 8, "fp.S: fpcr after fpsr");
 
 #define CNT_CTL_ENABLE 1u
 #define CNT_CTL_IMASK 2u

@@ -3,11 +3,19 @@
 #ifndef ARCH_CONTEXT_H
 #define ARCH_CONTEXT_H
 
-/* Offsets used by vectors.S */
+/*
+ * Offsets used by vectors.S, each pinned by a _Static_assert in context.c:
+ * struct arch_regs (first in struct vcpu) and struct pcpu's first fields.
+ */
 #define REGS_X0 0
+#define REGS_X(n) (REGS_X0 + (n) * 8)
 #define REGS_PC (31 * 8)
 #define REGS_PSTATE (32 * 8)
 #define REGS_SIZE (33 * 8)
+#define PCPU_CURRENT 0
+#define PCPU_STACK_TOP 8
+/* struct arch_fpregs, for fp.S: q0-q31 from offset 0, then fpsr and fpcr. */
+#define FP_FPSR (64 * 8)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
