@@ -132,23 +132,27 @@ void hypercall(struct vcpu *v, uint32_t imm)
 	uint64_t *x = v->regs.x;
 	uint32_t fid = (uint32_t)x[0];
 	uint32_t num = fid & 0xffff;
-	const struct vendor_call *c = 0;
 
 	if (imm != 0) {
 		x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		return;
 	}
 	/* A table or one compare per owning entity (SMCCC 2.5), no search. */
-	switch (SMCCC_OWNER(fid)) {
-	case SMCCC_OWNER_VENDOR_HYP:
+	if (SMCCC_OWNER(fid) == SMCCC_OWNER_VENDOR_HYP) {
+		const struct vendor_call *c = 0;
+
 		if (num < 4)
 			c = &vendor_calls[num];
 		else if (num - 0xff00u < 4)
 			c = &vendor_queries[num - 0xff00u];
-		if (!c || !c->fn || c->fid != fid)
-			break;
-		c->fn(v, x);
+		if (c && c->fn && c->fid == fid) {
+			c->fn(v, x);
+			return;
+		}
+		x[0] = (uint64_t)(int64_t)SMCCC_NOT_SUPPORTED;
 		return;
+	}
+	switch (SMCCC_OWNER(fid)) {
 	case SMCCC_OWNER_STANDARD:
 		if (psci_is_call(fid)) {
 			psci_guest_call(v);

@@ -47,6 +47,8 @@ void irq_handle(void)
 			console_irq();
 		else if (irq == plat->maint_irq)
 			virq_maintenance();
+		else if (irq == plat->virt_timer_irq)
+			;	/* for a vCPU no longer loaded: its own load re-arms it */
 		else
 			log_info("CPU %u: unexpected interrupt %u", this_pcpu()->id, irq);
 		gic_deactivate(iar);

@@ -36,7 +36,8 @@ void sched_init_cpu(void)
 {
 	struct pcpu *p = this_pcpu();
 
-	slice_ticks = arch_counter_freq() * PHIDIAS_TIMESLICE_US / 1000000u;
+	/* The scenario's <hypervisor timeslice>, as schism wrote it into the table. */
+	slice_ticks = arch_counter_freq() * phidias_config.timeslice_us / 1000000u;
 	if (!slice_ticks)
 		slice_ticks = 1;
 	p->cfg = &phidias_config.pcpus[p->id];
@@ -144,7 +145,9 @@ static void run(struct pcpu *p, struct vcpu *next)
 	}
 	p->current = next;
 	p->need_resched = 0;
-	event_add(&p->slice_end, arch_counter() + slice_ticks);
+	/* Alone on its CPU, a vCPU has no slice to end. */
+	if (p->cfg->nr_vcpus > 1)
+		event_add(&p->slice_end, arch_counter() + slice_ticks);
 }
 
 void sched_schedule(void)
@@ -157,7 +160,8 @@ void sched_schedule(void)
 		next = pick(p);
 		if (next)
 			break;
-		event_cancel(&p->slice_end);
+		if (p->slice_end.queued)
+			event_cancel(&p->slice_end);
 		wfi();
 		irq_handle();
 	}
@@ -199,6 +203,10 @@ void sched_block(void)
 	/* The whole VM waits (a prompt, say): show its partial console line. */
 	if (vm_idle(v->vm))
 		console_vm_flush(v->vm);
+	/*
+	 * Its virtual timer wakes it through the event queue too: the
+	 * timer's own interrupt does only while the vCPU stays loaded.
+	 */
 	if (arch_vcpu_vtimer_deadline(v, &deadline))
 		event_add(&v->timer_wake, deadline);
 	sched_schedule();
@@ -210,9 +218,9 @@ void sched_start(void)
 	arch_enter_guest();
 }
 
-void vcpu_prepare_entry(void)
+/* Something to do before entering: a switch, a vCPU that cannot run, a refill. */
+static struct vcpu * __attribute__((noinline)) prepare_entry_slow(struct pcpu *p)
 {
-	struct pcpu *p = this_pcpu();
 	struct vcpu *v;
 
 	/* Switch if the slice ended or something asked for it, or if the vCPU cannot run. */
@@ -228,6 +236,18 @@ void vcpu_prepare_entry(void)
 		__asm__ volatile("dmb ish" ::: "memory");
 		virq_entry(v);
 	}
+	return v;
+}
+
+struct vcpu *vcpu_prepare_entry(void)
+{
+	struct pcpu *p = this_pcpu();
+	struct vcpu *v = p->current;
+
+	/* The common case of a trap that changed nothing: straight back. */
+	if (__builtin_expect(p->need_resched || v->state != VCPU_RUNNABLE || v->virq_dirty, 0))
+		return prepare_entry_slow(p);
+	return v;
 }
 
 void vcpu_kick(struct vcpu *v)

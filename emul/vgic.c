@@ -94,7 +94,6 @@ struct vgic_cpu {
 	uint32_t inbox[NR_IRQS / 32];	/* injected since the last refill */
 	uint8_t resident;	/* its LRs, VMCR and APR are in its CPU's GICH */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
-	uint8_t vtimer_fired;	/* injected, not yet seen taken or withdrawn */
 };
 
 struct vgic {
@@ -291,14 +290,14 @@ void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
 
 int virq_physical(uint32_t intid)
 {
-	struct vcpu *cur = this_pcpu()->current;
+	struct vcpu *cur = this_pcpu()->loaded;
 	struct vm *owner;
 
 	if (intid == phidias_config.plat.virt_timer_irq) {
 		/* Fired for the vCPU whose timer is loaded on this CPU. */
 		if (!cur || !vgic_of(cur->vm))
 			return 0;
-		cpus[cur->id].vtimer_fired = 1;
+		cur->vtimer_fired = 1;
 		make_pending(vgic_of(cur->vm), cur, PHIDIAS_GUEST_VTIMER_IRQ, 0);
 		return 1;
 	}
@@ -452,24 +451,38 @@ void virq_hw_line_low(struct vcpu *v, uint32_t intid)
 	struct vgic *g = vgic_of(v->vm);
 	struct vgic_cpu *c = &cpus[v->id];
 	struct virq *q;
+	int withdrawn = 0;
 
-	if (!c->vtimer_fired || intid != PHIDIAS_GUEST_VTIMER_IRQ || !g)
-		return;		/* nothing in flight to withdraw: the common case */
+	if (!v->vtimer_fired || intid != PHIDIAS_GUEST_VTIMER_IRQ || !g)
+		return;		/* nothing in flight to withdraw */
 	q = &c->priv[intid];
 	spin_lock(&g->lock);
-	sync_if_resident(g, v);
 	/*
-	 * Pending but not taken: the line it stood for is gone.  The physical
-	 * interrupt the hypervisor acknowledged stays active until a guest EOI
-	 * that will not come: deactivate it so the next firing is seen.  Once
-	 * taken (active), the guest's EOI deactivates it.
+	 * Pending but not taken, in a list register or still in the model: the
+	 * line it stood for is gone.  An LR emptied here looks like one the
+	 * guest has finished with (GICH_ELRSR), which the refills handle.  The
+	 * physical interrupt the hypervisor acknowledged stays active until a
+	 * guest EOI that will not come: deactivate it so the next firing is
+	 * seen.  Once taken (active), the guest's EOI deactivates it.
 	 */
+	if (c->resident && resident_on[this_pcpu()->id] == v) {
+		for (uint32_t used = c->lr_used; used; used &= used - 1) {
+			uint32_t i = (uint32_t)__builtin_ctz(used);
+
+			if ((c->lr_irq[i] & 0x3ff) == intid &&
+			    (gich_read_lr(i) & (GICH_LR_PENDING | GICH_LR_ACTIVE)) == GICH_LR_PENDING) {
+				gich_write_lr(i, 0);
+				withdrawn = 1;
+			}
+		}
+	}
 	if (q->pending && !q->active) {
 		q->pending = 0;
-		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
-		mark(g, v, intid);
+		withdrawn = 1;
 	}
-	c->vtimer_fired = 0;
+	if (withdrawn)
+		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 0);
+	v->vtimer_fired = 0;
 	spin_unlock(&g->lock);
 }
 
@@ -522,6 +535,9 @@ static uint32_t lr_write(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uin
 	if (intid < NR_SGIS) {
 		if (q->active) {
 			src = q->active_src;
+			/* Other sources wait for its EOI: be told of it (GICv2 5.3.8). */
+			if (q->sgi_src)
+				lr |= GICH_LR_EOI;
 		} else {
 			src = (uint32_t)__builtin_ctz(q->sgi_src);
 			q->sgi_src &= (uint8_t)~(1u << src);
@@ -615,40 +631,41 @@ static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 
 	if (c->hcr != GICH_HCR_EN)
 		return 0;
+	/* LRs the guest has finished with: their interrupts are over. */
 	empty = c->lr_used & gich_read_elrsr();
+	for (uint32_t e = empty; e; e &= e - 1) {
+		uint32_t old_id = c->lr_irq[__builtin_ctz(e)] & 0x3ff;
+		const struct virq *old = virq_get(g, v, old_id);
+
+		if (!old->edge && !old->hw && old_id >= NR_SGIS)
+			return 0;	/* a level one: its EOI maintenance re-checks the line */
+	}
+	for (uint32_t e = empty; e; e &= e - 1) {
+		uint32_t old_id = c->lr_irq[__builtin_ctz(e)] & 0x3ff;
+
+		virq_get(g, v, old_id)->active = 0;
+		unmark_if_idle(g, v, old_id);
+	}
+	c->lr_used &= ~empty;
 	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
 		while (c->inbox[w]) {
 			uint32_t intid = w * 32 + (uint32_t)__builtin_ctz(c->inbox[w]);
-			uint32_t free, i;
+			uint32_t free;
 			int more = 0;
 
 			if (!is_candidate(g, v, virq_get(g, v, intid), intid)) {
 				c->inbox[w] &= c->inbox[w] - 1;
 				continue;
 			}
-			for (uint32_t used = c->lr_used & ~empty; used; used &= used - 1)
+			for (uint32_t used = c->lr_used; used; used &= used - 1)
 				if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
 					return 0;
-			free = (all & ~c->lr_used) | empty;
+			free = all & ~c->lr_used;
 			if (!free)
 				return 0;
-			i = (uint32_t)__builtin_ctz(free);
-			if (c->lr_used & (1u << i)) {
-				/* Its old interrupt is done (invalid LR): not active any more. */
-				uint32_t old_id = c->lr_irq[i] & 0x3ff;
-				struct virq *old = virq_get(g, v, old_id);
-
-				if (!old->edge && !old->hw && old_id >= NR_SGIS)
-					return 0;	/* a level one: its EOI re-checks the line */
-				old->active = 0;
-				unmark_if_idle(g, v, old_id);
-				empty &= ~(1u << i);
-			}
-			lr_write(g, v, c, i, intid, &more);
-			if (more) {
+			lr_write(g, v, c, (uint32_t)__builtin_ctz(free), intid, &more);
+			if (more)	/* the other sources come when this one is taken */
 				write_hcr(c, GICH_HCR_EN | GICH_HCR_NPIE);
-				/* the other sources refill when this one is taken */
-			}
 			c->inbox[w] &= c->inbox[w] - 1;
 		}
 	}
@@ -710,7 +727,9 @@ void virq_load(struct vcpu *v)
 	gich_write_hcr(c->hcr);
 	if (c->vtimer_active)
 		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 1);
-	set_dirty(v, VIRQ_DIRTY_ALL);
+	/* Its LRs are empty: fill them if anything may be pending or active. */
+	if (c->hcr && !nothing_live(vgic_of(v->vm), v))
+		set_dirty(v, VIRQ_DIRTY_ALL);
 }
 
 void virq_unload(struct vcpu *v)
@@ -721,19 +740,18 @@ void virq_unload(struct vcpu *v)
 
 	if (!c->resident)
 		return;
-	if (g) {
+	if (g && c->lr_used) {
 		spin_lock(&g->lock);
 		lr_sync(g, v, c);
-		set_dirty(v, VIRQ_DIRTY_ALL);
 		spin_unlock(&g->lock);
 	}
 	c->vmcr = gich_read_vmcr();
 	c->apr = gich_read_apr();
 	/* The physical timer interrupt stays active until the guest's EOI. */
 	c->vtimer_active = (uint8_t)gic_ppi_active(ppi);
-	gic_set_ppi_active(ppi, 0);
-	c->hcr = 0;
-	gich_write_hcr(0);
+	if (c->vtimer_active)
+		gic_set_ppi_active(ppi, 0);
+	write_hcr(c, 0);
 	c->resident = 0;
 	resident_on[this_pcpu()->id] = 0;
 }
@@ -879,6 +897,14 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 	uint64_t reg = off & ~3ull;
 	uint32_t first = (uint32_t)((reg & 0x7f) * 8);
 
+	switch (reg) {
+	case GICD_CTLR:
+		return g->ctlr;
+	case GICD_TYPER:
+		return (NR_IRQS / 32 - 1) | ((g->nr_cpus - 1) << 5);
+	case GICD_IIDR:
+		return IIDR_GIC400;
+	}
 	if (off >= GICD_IPRIORITYR && off < GICD_ICFGR)
 		return bytes_read(g, v, off, size);
 	if (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 16) {
@@ -887,14 +913,6 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 		for (uint32_t i = 0; i < size; i++)
 			val |= (uint32_t)cpus[v->id].priv[(off & 0xf) + i].sgi_src << (8 * i);
 		return val;
-	}
-	switch (reg) {
-	case GICD_CTLR:
-		return g->ctlr;
-	case GICD_TYPER:
-		return (NR_IRQS / 32 - 1) | ((g->nr_cpus - 1) << 5);
-	case GICD_IIDR:
-		return IIDR_GIC400;
 	}
 	if (reg >= GICD_IGROUPR && reg < GICD_ISENABLER)
 		return bits_read(g, v, first, GROUP);
@@ -981,24 +999,12 @@ static int holds_lr_state(uint64_t off)
 	       (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 16);
 }
 
-static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_access *acc)
+/* Writes, and reads of what the list registers hold: under the lock. */
+static enum mmio_result __attribute__((noinline))
+vgicd_access_locked(struct vgic *g, struct vcpu *v, struct mmio_access *acc)
 {
-	struct vgic *g = opaque;
 	uint32_t kick = 0;	/* vCPU mask, as wide as GICD_SGIR's list */
 
-	if (acc->size != 4 && !(acc->size == 1 && byte_ok(acc->offset)))
-		return MMIO_ERROR;
-	if (acc->offset & (acc->size - 1))
-		return MMIO_ERROR;
-	if (!acc->write && !holds_lr_state(acc->offset)) {
-		/*
-		 * Configuration, enables, priorities, targets: plain fields only
-		 * the guest's writes change (under the lock, each a single byte
-		 * or word), so a read needs neither the lock nor the LRs.
-		 */
-		acc->value = dist_read(g, v, acc->offset, acc->size);
-		return MMIO_HANDLED;
-	}
 	spin_lock(&g->lock);
 	if (acc->write) {
 		/* Apply the write to what the guest sees now, LRs included. */
@@ -1021,6 +1027,24 @@ static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_a
 	return MMIO_HANDLED;
 }
 
+static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_access *acc)
+{
+	struct vgic *g = opaque;
+
+	if ((acc->size != 4 || (acc->offset & 3)) &&
+	    (acc->size != 1 || !byte_ok(acc->offset)))
+		return MMIO_ERROR;	/* words, and bytes where GICv2 4.1.4 allows them */
+	if (acc->write || holds_lr_state(acc->offset))
+		return vgicd_access_locked(g, v, acc);
+	/*
+	 * Configuration, enables, priorities, targets: plain fields only the
+	 * guest's writes change (under the lock, each a single byte or word),
+	 * so a read needs neither the lock nor the LRs.
+	 */
+	acc->value = dist_read(g, v, acc->offset, acc->size);
+	return MMIO_HANDLED;
+}
+
 static void reset(struct vgic *g)
 {
 	for (uint32_t j = 0; j < g->nr_cpus; j++) {
@@ -1037,7 +1061,7 @@ static void reset(struct vgic *g)
 		c->vmcr = 0;
 		c->apr = 0;
 		c->vtimer_active = 0;
-		c->vtimer_fired = 0;
+		g->vm->vcpus[j].vtimer_fired = 0;
 		c->live = 0;
 	}
 	for (uint32_t i = 0; i < NR_IRQS - NR_PRIV; i++) {

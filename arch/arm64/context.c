@@ -2,8 +2,22 @@
 /* The world switch of everything EL1/EL0 can observe (besides x0-x30, pc, pstate). */
 #include <arch/context.h>
 #include <arch/sysreg.h>
+#include <phidias/pcpu.h>
 #include <phidias/string.h>
 #include <phidias/vcpu.h>
+
+/* The layout vectors.S relies on (its offsets come from arch/context.h). */
+_Static_assert(__builtin_offsetof(struct vcpu, regs) == 0, "vCPU frame first");
+_Static_assert(__builtin_offsetof(struct arch_regs, x) == REGS_X0, "REGS_X0");
+_Static_assert(__builtin_offsetof(struct arch_regs, x[30]) == REGS_X(30), "REGS_X");
+_Static_assert(__builtin_offsetof(struct arch_regs, pc) == REGS_PC, "REGS_PC");
+_Static_assert(__builtin_offsetof(struct arch_regs, pstate) == REGS_PSTATE, "REGS_PSTATE");
+_Static_assert(sizeof(struct arch_regs) == REGS_SIZE, "REGS_SIZE");
+_Static_assert(__builtin_offsetof(struct pcpu, current) == PCPU_CURRENT, "PCPU_CURRENT");
+_Static_assert(__builtin_offsetof(struct pcpu, stack_top) == PCPU_STACK_TOP, "PCPU_STACK_TOP");
+_Static_assert(__builtin_offsetof(struct arch_fpregs, q) == 0, "fp.S: q0 first");
+_Static_assert(__builtin_offsetof(struct arch_fpregs, fpsr) == FP_FPSR, "FP_FPSR");
+_Static_assert(__builtin_offsetof(struct arch_fpregs, fpcr) == FP_FPSR + 8, "fp.S: fpcr after fpsr");
 
 #define CNT_CTL_ENABLE 1u
 #define CNT_CTL_IMASK 2u
@@ -36,15 +50,15 @@ void arch_vcpu_save(struct vcpu *vcpu)
 
 	SYSREGS(SAVE)
 	arch_fp_save(&vcpu->arch.fp);
+	/* Its timer must not fire for whatever the CPU runs next. */
+	sysreg_write(cntv_ctl_el0, 0);
 }
 
 void arch_vcpu_load(const struct vcpu *vcpu)
 {
 	const struct arch_sysregs *s = &vcpu->arch.sys;
 
-	/* A timer must not fire for this vCPU with the previous one's settings. */
-	sysreg_write(cntv_ctl_el0, 0);
-	isb();
+	/* cntv_ctl_el0 is 0 (arch_vcpu_save) until restored with the rest. */
 	sysreg_write(vttbr_el2, vcpu->arch.vttbr);
 	sysreg_write(vmpidr_el2, vcpu->arch.vmpidr);
 	sysreg_write(cntvoff_el2, vcpu->arch.cntvoff);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* FP/SIMD registers of a vCPU (struct arch_fpregs). */
+/* FP/SIMD registers of a vCPU (struct arch_fpregs, layout in arch/context.h). */
+#include <arch/context.h>
 	.arch armv8-a+fp+simd
 	.text
 	.global arch_fp_save
@@ -22,7 +23,7 @@ arch_fp_save:
 	stp	q30, q31, [x0, #480]
 	mrs	x1, fpsr
 	mrs	x2, fpcr
-	add	x0, x0, #512
+	add	x0, x0, #FP_FPSR
 	stp	x1, x2, [x0]
 	ret
 
@@ -44,7 +45,7 @@ arch_fp_restore:
 	ldp	q26, q27, [x0, #416]
 	ldp	q28, q29, [x0, #448]
 	ldp	q30, q31, [x0, #480]
-	add	x0, x0, #512
+	add	x0, x0, #FP_FPSR
 	ldp	x1, x2, [x0]
 	msr	fpsr, x1
 	msr	fpcr, x2

@@ -2,8 +2,10 @@
 /*
  * EL2 exception vectors (Arm ARM D1.10.2).  Exceptions from a guest save
  * its general registers into the current vCPU (pcpu->current at offset 0
- * of the struct TPIDR_EL2 points to), call C, and leave through
- * arch_enter_guest, which restores whatever vCPU is current by then.
+ * of the struct TPIDR_EL2 points to), call C with that vCPU in x0, and
+ * leave through enter_guest, which restores whatever vCPU is current by
+ * then (vcpu_prepare_entry returns it).  The code of an exception from a
+ * guest sits in its vector slot itself (32 instructions): no branch there.
  * The hypervisor itself runs with interrupts masked.
  */
 #include <arch/context.h>
@@ -16,27 +18,41 @@
 .macro save_guest
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
-	ldr	x0, [x0]
-	stp	x2, x3, [x0, #16]
-	stp	x4, x5, [x0, #32]
-	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
-	stp	x16, x17, [x0, #128]
-	stp	x18, x19, [x0, #144]
-	stp	x20, x21, [x0, #160]
-	stp	x22, x23, [x0, #176]
-	stp	x24, x25, [x0, #192]
-	stp	x26, x27, [x0, #208]
-	stp	x28, x29, [x0, #224]
-	str	x30, [x0, #240]
+	ldr	x0, [x0, #PCPU_CURRENT]
+	stp	x2, x3, [x0, #REGS_X(2)]
+	stp	x4, x5, [x0, #REGS_X(4)]
+	stp	x6, x7, [x0, #REGS_X(6)]
+	stp	x8, x9, [x0, #REGS_X(8)]
+	stp	x10, x11, [x0, #REGS_X(10)]
+	stp	x12, x13, [x0, #REGS_X(12)]
+	stp	x14, x15, [x0, #REGS_X(14)]
+	stp	x16, x17, [x0, #REGS_X(16)]
+	stp	x18, x19, [x0, #REGS_X(18)]
+	stp	x20, x21, [x0, #REGS_X(20)]
+	stp	x22, x23, [x0, #REGS_X(22)]
+	stp	x24, x25, [x0, #REGS_X(24)]
+	stp	x26, x27, [x0, #REGS_X(26)]
+	stp	x28, x29, [x0, #REGS_X(28)]
+	str	x30, [x0, #REGS_X(30)]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #REGS_X0]
 	mrs	x1, elr_el2
 	mrs	x2, spsr_el2
 	stp	x1, x2, [x0, #REGS_PC]
+.endm
+
+/* A lower-EL vector: save, call \handler(vcpu, \kind), back to a guest. */
+.macro gentry handler, kind=-1
+	.balign 128
+8:	save_guest
+	.if \kind >= 0
+	mov	x1, #\kind
+	.endif
+	bl	\handler
+	b	enter_guest
+	.if (. - 8b) > 128
+	.error "a vector entry is longer than its 128-byte slot"
+	.endif
 .endm
 
 	.text
@@ -51,37 +67,16 @@ vectors:
 	ventry	hyp_irq
 	ventry	hyp_fiq
 	ventry	hyp_serror
-	ventry	guest_sync		/* lower EL, AArch64 */
-	ventry	guest_irq
-	ventry	guest_fiq
-	ventry	guest_serror
-	ventry	guest_sync		/* lower EL, AArch32 (EL0 only): the same */
-	ventry	guest_irq
-	ventry	guest_fiq
-	ventry	guest_serror
-
-/* The handlers return with SP at its value on entry: the top of the stack. */
-guest_sync:
-	save_guest
-	bl	arch_trap_sync
-	b	enter_guest
-
-guest_irq:
-	save_guest
-	bl	arch_trap_irq
-	b	enter_guest
-
-guest_fiq:
-	save_guest
-	mov	x0, #1
-	bl	arch_trap_unexpected
-	b	arch_enter_guest
-
-guest_serror:
-	save_guest
-	mov	x0, #2
-	bl	arch_trap_unexpected
-	b	arch_enter_guest
+	/* Lower EL, AArch64; the handlers return with SP at the top of the stack. */
+	gentry	arch_trap_sync
+	gentry	arch_trap_irq
+	gentry	arch_trap_unexpected, 1	/* FIQ */
+	gentry	arch_trap_unexpected, 2	/* SError */
+	/* Lower EL, AArch32 (EL0 only; EL1 is AArch64): the same handlers. */
+	gentry	arch_trap_sync
+	gentry	arch_trap_irq
+	gentry	arch_trap_unexpected, 1	/* FIQ */
+	gentry	arch_trap_unexpected, 2	/* SError */
 
 hyp_sync:
 	mov	x0, #0
@@ -103,30 +98,28 @@ hyp_serror:
 	.global arch_enter_guest
 arch_enter_guest:
 	mrs	x0, tpidr_el2
-	ldr	x1, [x0, #8]			/* pcpu->stack_top */
+	ldr	x1, [x0, #PCPU_STACK_TOP]
 	mov	sp, x1
 enter_guest:
-	bl	vcpu_prepare_entry
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0]			/* pcpu->current */
+	bl	vcpu_prepare_entry		/* x0 = pcpu->current */
 	ldp	x1, x2, [x0, #REGS_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #16]
-	ldp	x4, x5, [x0, #32]
-	ldp	x6, x7, [x0, #48]
-	ldp	x8, x9, [x0, #64]
-	ldp	x10, x11, [x0, #80]
-	ldp	x12, x13, [x0, #96]
-	ldp	x14, x15, [x0, #112]
-	ldp	x16, x17, [x0, #128]
-	ldp	x18, x19, [x0, #144]
-	ldp	x20, x21, [x0, #160]
-	ldp	x22, x23, [x0, #176]
-	ldp	x24, x25, [x0, #192]
-	ldp	x26, x27, [x0, #208]
-	ldp	x28, x29, [x0, #224]
-	ldr	x30, [x0, #240]
+	ldp	x2, x3, [x0, #REGS_X(2)]
+	ldp	x4, x5, [x0, #REGS_X(4)]
+	ldp	x6, x7, [x0, #REGS_X(6)]
+	ldp	x8, x9, [x0, #REGS_X(8)]
+	ldp	x10, x11, [x0, #REGS_X(10)]
+	ldp	x12, x13, [x0, #REGS_X(12)]
+	ldp	x14, x15, [x0, #REGS_X(14)]
+	ldp	x16, x17, [x0, #REGS_X(16)]
+	ldp	x18, x19, [x0, #REGS_X(18)]
+	ldp	x20, x21, [x0, #REGS_X(20)]
+	ldp	x22, x23, [x0, #REGS_X(22)]
+	ldp	x24, x25, [x0, #REGS_X(24)]
+	ldp	x26, x27, [x0, #REGS_X(26)]
+	ldp	x28, x29, [x0, #REGS_X(28)]
+	ldr	x30, [x0, #REGS_X(30)]
 	ldp	x0, x1, [x0, #REGS_X0]
 	eret
 	dsb	nsh

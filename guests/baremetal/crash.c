@@ -2,8 +2,8 @@
 /*
  * crash: print `lines` lines (default 3), then do the bad thing named by
  * crash=<kind>: `read` or `write` at addr=<IPA> (default 0x10000000,
- * unmapped under Phidias), or `sysreg`, a read of an IMPLEMENTATION DEFINED
- * register (trapped where the CPU implements HCR_EL2.TIDCP).  Under Phidias
+ * unmapped under Phidias), or `sysreg`, an AArch32 EL0 CP15 read of CNTP_CTL
+ * (trapped, not emulated).  Under Phidias
  * the guest then takes an abort or an UNDEFINED exception, which the runtime
  * reports before powering off (with <vm on-fault="stop"> the VM is stopped
  * instead); if the access goes through, say so.
@@ -14,18 +14,31 @@
 #define CRASH_DEFAULT_LINES	3u
 
 /*
- * One instruction we can name the address of: a read of S3_1_C15_C2_0, an
- * IMPLEMENTATION DEFINED register (CPUACTLR_EL1 on Cortex-A57) that
- * HCR_EL2.TIDCP traps to the hypervisor, which does not emulate it.
+ * An instruction the hypervisor traps but does not implement: a read of
+ * CNTP_CTL through CP15 (MRC p15, 0, r1, c14, c2, 1) from AArch32 EL0, with
+ * CNTKCTL_EL1.EL0PTEN set so that it traps to EL2 (CNTHCTL_EL2.EL1PCEN = 0)
+ * rather than to EL1.  crash_cp15_el0 drops to EL0 there; the instruction's
+ * address is crash_cp15_insn.
  */
-uint64_t crash_read_impdef(void);
+void crash_cp15_el0(void);
+extern const char crash_cp15_insn[];
 __asm__(".pushsection .text\n"
-	".global crash_read_impdef\n"
-	".type crash_read_impdef, %function\n"
-	"crash_read_impdef:\n"
-	"	mrs	x0, s3_1_c15_c2_0\n"
-	"	ret\n"
-	".size crash_read_impdef, . - crash_read_impdef\n"
+	".global crash_cp15_el0, crash_cp15_insn\n"
+	".type crash_cp15_el0, %function\n"
+	"crash_cp15_el0:\n"
+	"	mrs	x0, cntkctl_el1\n"
+	"	orr	x0, x0, #(1 << 9)\n"
+	"	msr	cntkctl_el1, x0\n"
+	"	adr	x0, crash_cp15_insn\n"
+	"	msr	elr_el1, x0\n"
+	"	mov	x0, #0x1d0\n"		/* EL0 (User), A32, A/I/F masked */
+	"	msr	spsr_el1, x0\n"
+	"	eret\n"
+	"	.balign	4\n"
+	"crash_cp15_insn:\n"
+	"	.inst	0xee1e1f32\n"		/* mrc p15, 0, r1, c14, c2, 1 */
+	"	.inst	0xef000000\n"		/* svc #0: it did not trap */
+	".size crash_cp15_el0, . - crash_cp15_el0\n"
 	".popsection");
 
 int main(const void *dtb)
@@ -55,8 +68,8 @@ int main(const void *dtb)
 		*p = 0xdeadbeefu;
 	} else if (strcmp(kind, "sysreg") == 0) {
 		bm_printf("crash: performing sysreg at 0x%lx\n",
-			  (unsigned long)(uintptr_t)crash_read_impdef);
-		bm_printf("crash: sysreg read 0x%lx\n", (unsigned long)crash_read_impdef());
+			  (unsigned long)(uintptr_t)crash_cp15_insn);
+		crash_cp15_el0();
 	} else {
 		bm_printf("crash: unknown kind '%s' (read, write, sysreg)\n", kind);
 		return 1;

@@ -643,7 +643,7 @@ FIRST_LINE = {
     "ctxcheck": r"^ctxcheck: seed \d+, \d+ rounds of \d+us: ",
     "Image": r"^phidias-linux: up \(kernel ",
     "bench": r"^BENCH \S+ \d+\.\d n=\d+$",
-    "vgictest": r"^vgictest: tests [a-z,]+ on \d+ vCPU\(s\)$",
+    "vgictest": r"^vgictest: tests [a-z0-9,]+ on \d+ vCPU\(s\)$",
     "pingpong": r"^pingpong: (ping|pong) ",
     "ipctest": r"^ipctest: ",
     "storm": r"^storm: (storm|sink) ",

@@ -10,7 +10,7 @@ import pytest
 
 from phidias_qemu import ALL_STOPPED, banner_of, load_scenario
 
-RESULT = r"^vgictest: (?P<test>[a-z]+): (?P<verdict>PASS|FAIL)(?P<rest>.*)$"
+RESULT = r"^vgictest: (?P<test>[a-z0-9]+): (?P<verdict>PASS|FAIL)(?P<rest>.*)$"
 
 
 

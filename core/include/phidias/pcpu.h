@@ -10,8 +10,8 @@
 struct vcpu;
 
 struct pcpu {
-	struct vcpu *current;	/* offset 0: the exception entry reads it */
-	uint64_t stack_top;	/* offset 8: reset on every entry to a guest */
+	struct vcpu *current;	/* PCPU_CURRENT: the exception entry reads it */
+	uint64_t stack_top;	/* PCPU_STACK_TOP: reset on every entry to a guest */
 	/* The vCPU whose EL1, FP/SIMD, timer and vGIC state the CPU holds. */
 	struct vcpu *loaded;
 	/*

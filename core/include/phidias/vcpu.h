@@ -28,6 +28,7 @@ struct vcpu {
 	volatile uint32_t wake;	/* set by anyone, consumed by its pcpu */
 	/* Its interrupt state changed: refill the list registers (virq_entry). */
 	volatile uint32_t virq_dirty;
+	uint32_t vtimer_fired;	/* its virtual timer interrupt injected, not yet seen taken or withdrawn */
 	/*
 	 * PSCI CPU_ON asked for a fresh start at start_entry (x0 = start_arg):
 	 * set with the state under the pcpu's lock, applied by its own CPU in
@@ -42,7 +43,7 @@ extern struct vcpu vcpus[];
 
 /* Ask the vCPU to re-check whether it can run (from any physical CPU). */
 void vcpu_kick(struct vcpu *vcpu);
-/* Last before every entry to a guest, on its CPU (vectors.S). */
-void vcpu_prepare_entry(void);
+/* Last before every entry to a guest, on its CPU (vectors.S): the vCPU to enter. */
+struct vcpu *vcpu_prepare_entry(void);
 
 #endif

@@ -20,8 +20,9 @@ void virq_set_level(struct vm *vm, uint32_t intid, int level);
 void virq_set_private_level(struct vcpu *v, uint32_t intid, int level);
 /*
  * The line of the vCPU's hardware-linked PPI (its virtual timer), which the
- * guest drives without trapping, was seen low while the vCPU is loaded: a
- * pending interrupt it has not taken is withdrawn (level-sensitive).
+ * guest drives without trapping, was seen low while the vCPU is loaded and
+ * vcpu->vtimer_fired: a pending interrupt it has not taken is withdrawn
+ * (level-sensitive).
  */
 void virq_hw_line_low(struct vcpu *v, uint32_t intid);
 /*

@@ -35,7 +35,6 @@
 #define SGI_PING 1u		/* vCPU 0 -> 1 */
 #define SGI_PONG 2u		/* vCPU 1 -> 0: its handler has run */
 #define TIMER_AHEAD_US 10000u
-#define TIMER_ROUNDS 100u
 
 void bench_svc_loop(uint64_t n);
 void bench_hvc_loop(uint64_t n, uint64_t fid);
@@ -220,10 +219,11 @@ static void timer_irq(uint32_t intid, uint32_t iar, void *arg)
 static void timer_take(void)
 {
 	uint64_t ahead = bm_us_to_ticks(TIMER_AHEAD_US), late = 0;
+	uint64_t rounds = iterations / 200 ? iterations / 200 : 1;	/* 100 of 10 ms */
 
 	bm_irq_register(BM_VTIMER_INTID, timer_irq, 0);
 	bm_gic_enable(BM_VTIMER_INTID);
-	for (uint32_t i = 0; i < TIMER_ROUNDS; i++) {
+	for (uint64_t i = 0; i < rounds; i++) {
 		uint64_t t0 = bm_counter_read();
 
 		timer_taken_at = 0;
@@ -233,7 +233,7 @@ static void timer_take(void)
 		late += timer_taken_at - t0 - ahead;
 	}
 	bm_gic_disable(BM_VTIMER_INTID);
-	report("timer_take", late, TIMER_ROUNDS);
+	report("timer_take", late, rounds);
 }
 
 int main(const void *dtb)

@@ -8,8 +8,9 @@
  *           abort at EL1 with the ESR/FAR/ELR/SPSR and vector the Arm ARM
  *           prescribes, and the VM goes on
  *   perm    a write to a read-only shared region: a permission fault
- *   undef   a trapped, unemulated register (IMPLEMENTATION DEFINED, trapped
- *           by HCR_EL2.TIDCP) is UNDEFINED: EC 0 at EL1
+ *   undef   trapped, unemulated instructions are UNDEFINED (EC 0 at EL1): an
+ *           AArch32 EL0 CP15 read of CNTP_CTL, and an IMPLEMENTATION
+ *           DEFINED register where the CPU traps it (HCR_EL2.TIDCP)
  *   ptimer  CNTP_CTL/CVAL/TVAL as on hardware; its interrupt (PPI 30) fires
  *           never early, wakes WFI, ticks=<n> times
  *   ctxsw   the timer's registers survive being descheduled
@@ -50,7 +51,8 @@ void ft_load_a32(uint64_t addr, uint64_t t32);
 void ft_load_a32_a(uint64_t addr);
 void ft_load_a32_t(uint64_t addr);
 extern const char ft_store_el1t_insn[], ft_el0_code[], ft_vectors[];
-extern const char ft_a32_load[], ft_t32_load[];
+extern const char ft_a32_load[], ft_t32_load[], ft_cp15_code[];
+void ft_cp15_a32(uint64_t unused);
 
 static uint32_t failures;
 static const char *cur_test;
@@ -208,20 +210,33 @@ static void test_perm(void)
 static void test_undef(void)
 {
 	uint32_t before = failures;
+	uint64_t cntkctl = bm_read_sysreg(cntkctl_el1);
+	bool impdef;
 
-	ft_record = (struct ft_record){ 0 };
-	if (!ft_try(ft_impdef, 0)) {
-		/* QEMU before 8.1 does not implement the TIDCP trap: nothing reaches EL2. */
-		bm_printf("faulttest: undef: SKIP S3_1_C15_C2_0 did not trap on this CPU\n");
-		return;
-	}
-	expect("impdef", ft_impdef, 0, 0x200, 0x00, 0, -1, (uint64_t)(uintptr_t)ft_impdef,
-	       0x5, false);
+	/* A CP15 access of an AArch32 EL0 that traps to EL2, not emulated there. */
+	bm_write_sysreg(cntkctl_el1, cntkctl | (1u << 9));	/* EL0PTEN */
+	bm_isb();
+	expect("cp15 EL0 A32", ft_cp15_a32, 0, 0x600, 0x00, 0, -1,
+	       (uint64_t)(uintptr_t)ft_cp15_code, 0x10, false);
+	bm_write_sysreg(cntkctl_el1, cntkctl);
+	bm_isb();
 	if (ft_record.esr != (1u << 25))
-		fail("ESR_EL1 0x%lx, want 0x2000000 (EC 0, IL 1, ISS 0)",
+		fail("cp15: ESR_EL1 0x%lx, want 0x2000000 (EC 0, IL 1, ISS 0)",
 		     (unsigned long)ft_record.esr);
+
+	/* An IMPLEMENTATION DEFINED register, where the CPU traps it (HCR_EL2.TIDCP). */
+	ft_record = (struct ft_record){ 0 };
+	impdef = ft_try(ft_impdef, 0) != 0;
+	if (impdef) {
+		expect("impdef", ft_impdef, 0, 0x200, 0x00, 0, -1,
+		       (uint64_t)(uintptr_t)ft_impdef, 0x5, false);
+		if (ft_record.esr != (1u << 25))
+			fail("impdef: ESR_EL1 0x%lx, want 0x2000000 (EC 0, IL 1, ISS 0)",
+			     (unsigned long)ft_record.esr);
+	}
 	if (failures == before)
-		bm_printf("faulttest: undef: PASS an unemulated trapped register is UNDEFINED\n");
+		bm_printf("faulttest: undef: PASS unemulated trapped instructions are UNDEFINED%s\n",
+			  impdef ? "" : " (S3_1_C15_C2_0 is not trapped by this CPU)");
 }
 
 /* --- ptimer ---------------------------------------------------------------- */

@@ -171,6 +171,27 @@ ft_t32_load:
 	.hword	0xdf00			/* svc #0 */
 	.balign	4
 
+/*
+ * An AArch32 EL0 read of CNTP_CTL through CP15 (MRC p15, 0, r1, c14, c2, 1):
+ * with CNTKCTL_EL1.EL0PTEN set it traps to EL2 (CNTHCTL_EL2.EL1PCEN = 0),
+ * which does not emulate the AArch32 form.
+ */
+	.global	ft_cp15_a32
+	.type	ft_cp15_a32, %function
+ft_cp15_a32:
+	adr_l	x2, ft_cp15_code
+	mov	x4, #0x1d0		/* EL0 (User), A32, A/I/F masked */
+	msr	elr_el1, x2
+	msr	spsr_el1, x4
+	eret
+	.size	ft_cp15_a32, . - ft_cp15_a32
+
+	.balign	4
+	.global	ft_cp15_code
+ft_cp15_code:
+	.inst	0xee1e1f32		/* mrc p15, 0, r1, c14, c2, 1 */
+	.inst	0xef000000		/* svc #0 */
+
 /* A branch to x0: an instruction fetch there. */
 	.global	ft_jump
 	.type	ft_jump, %function

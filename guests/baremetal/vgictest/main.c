@@ -8,6 +8,10 @@
  *   state   pending/active visible in GICD_ISPENDR/ISACTIVER in and after a handler
  *   enable  a disabled (or PMR-masked) pending interrupt waits until enabled
  *   vtimer  every vCPU counts ticks of its own virtual timer
+ *   latch   a level-sensitive SPI made pending through GICD_ISPENDR stays
+ *           pending (traps in between) until taken, then is not pending
+ *   sgi2    one SGI pending from two sources while vCPU 0 masks IRQs: it
+ *           keeps running, and takes it once per source when it unmasks
  * Each test prints `vgictest: <name>: PASS ...` or `vgictest: <name>: FAIL ...`;
  * then `vgictest: done, <f> failed`.
  */
@@ -611,6 +615,7 @@ static void test_reset(void)
 		bm_printf("vgictest: reset: first boot, dirtying the UART, GIC and timer\n");
 		uart[UART_IMSC / 4] = 0x7ff;
 		uart[0] = '\n';		/* raises the transmit interrupt */
+		bm_write_sysreg(tpidr_el1, RESET_MAGIC);	/* EL1 state: must not survive */
 		setup(50, 0x40);
 		raise(50);
 		bm_irq_disable();
@@ -623,6 +628,8 @@ static void test_reset(void)
 			bm_cpu_relax();
 	}
 	boots[0] = 0;
+	if (bm_read_sysreg(tpidr_el1) == RESET_MAGIC)
+		fail("TPIDR_EL1 after reset: the old guest's value");
 	/* (Printing since the restart has raised the transmit status: not checked.) */
 	if (uart[UART_IMSC / 4] != 0)
 		fail("UART after reset: IMSC 0x%x, expected 0", uart[UART_IMSC / 4]);
@@ -653,6 +660,95 @@ static void test_reset(void)
 		bm_printf("vgictest: reset: PASS UART, distributor and timer start clean after a VM reset\n");
 }
 
+/* --- latch: GICD_ISPENDR on a level-sensitive SPI (GICv2 4.3.7) ------------ */
+
+#define LATCH_SPI 60u
+
+static void test_latch(void)
+{
+	uint32_t before = failures, still = 0;
+
+	log_reset();
+	bm_irq_disable();
+	setup(LATCH_SPI, 0x80);
+	bm_gic_set_edge(LATCH_SPI, false);	/* level, and no line drives it */
+	bm_gic_set_pending(LATCH_SPI);
+	/* Exits and entries in between (each read traps): the latch must hold. */
+	for (uint32_t i = 0; i < 8; i++) {
+		still += bm_gic_is_pending(LATCH_SPI);
+		bm_hyp_yield();
+	}
+	if (still != 8)
+		fail("pending in %u of 8 reads before it was taken", still);
+	bm_irq_enable();
+	for (uint32_t i = 0; i < 100 && !taken[LATCH_SPI]; i++)
+		bm_cpu_relax();
+	bm_irq_disable();
+	if (taken[LATCH_SPI] != 1)
+		fail("taken %u times, expected once", taken[LATCH_SPI]);
+	if (bm_gic_is_pending(LATCH_SPI))
+		fail("still pending after it was taken");
+	bm_gic_disable(LATCH_SPI);
+	if (failures == before)
+		bm_printf("vgictest: latch: PASS a level SPI pended by ISPENDR stays pending until taken\n");
+}
+
+/* --- sgi2: one SGI from two sources, taken while masked -------------------- */
+
+#define SGI_TWO 5u
+
+static volatile uint32_t two_src_mask;
+
+static void two_irq(uint32_t intid, uint32_t iar, void *arg)
+{
+	(void)intid; (void)arg;
+	two_src_mask |= 1u << BM_GIC_IAR_CPUID(iar);
+	taken[SGI_TWO]++;
+}
+
+static void sgi2_secondary(uint32_t cpu)
+{
+	(void)cpu;
+	bm_gic_send_sgi(SGI_TWO, BM_GIC_SGI_TO_LIST, 1u);
+}
+
+static void test_sgi2(void)
+{
+	uint32_t before = failures;
+	uint64_t calls = 0;
+
+	log_reset();
+	two_src_mask = 0;
+	bm_irq_disable();
+	bm_irq_register(SGI_TWO, two_irq, NULL);
+	bm_gic_enable(SGI_TWO);
+	/* Below the priority mask while the waits below briefly unmask IRQs. */
+	bm_gic_set_priority(SGI_TWO, 0xe0);
+	bm_gic_set_pmr(0xc0);
+	bm_gic_send_sgi(SGI_TWO, BM_GIC_SGI_TO_SELF, 0);
+	secondary_post(sgi2_secondary);
+	if (!secondary_wait())
+		fail("vCPU 1 did not send");
+	bm_irq_disable();
+	bm_gic_set_pmr(0xff);
+	/* Masked, with SGI 5 pending from vCPUs 0 and 1: still running? */
+	for (uint32_t i = 0; i < 50; i++) {
+		bm_hyp_yield();
+		calls++;
+	}
+	bm_irq_enable();
+	for (uint32_t i = 0; i < 1000 && taken[SGI_TWO] < 2; i++)
+		bm_cpu_relax();
+	bm_irq_disable();
+	bm_gic_set_priority(SGI_TWO, BM_GIC_DEFAULT_PRIO);
+	if (taken[SGI_TWO] != 2 || two_src_mask != 3u)
+		fail("taken %u times, sources 0x%x (expected 2, 0x3)", taken[SGI_TWO],
+		     two_src_mask);
+	if (failures == before)
+		bm_printf("vgictest: sgi2: PASS ran %lu calls masked, then took it from both sources\n",
+			  (unsigned long)calls);
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 static const struct {
@@ -668,6 +764,8 @@ static const struct {
 	{ "vtimer", test_vtimer, 1 },
 	{ "passthru", test_passthru, 1 },
 	{ "reset", test_reset, 1 },
+	{ "latch", test_latch, 1 },
+	{ "sgi2", test_sgi2, 2 },
 };
 #define NR_TESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -3,11 +3,19 @@
 #ifndef ARCH_CONTEXT_H
 #define ARCH_CONTEXT_H
 
-/* Offsets used by vectors.S */
+/*
+ * Offsets used by vectors.S, each pinned by a _Static_assert in context.c:
+ * struct arch_regs (first in struct vcpu) and struct pcpu's first fields.
+ */
 #define REGS_X0 0
+#define REGS_X(n) (REGS_X0 + (n) * 8)
 #define REGS_PC (31 * 8)
 #define REGS_PSTATE (32 * 8)
 #define REGS_SIZE (33 * 8)
+#define PCPU_CURRENT 0
+#define PCPU_STACK_TOP 8
+/* struct arch_fpregs, for fp.S: q0-q31 from offset 0, then fpsr and fpcr. */
+#define FP_FPSR (64 * 8)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -51,7 +59,7 @@ void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
 void arch_vcpu_save(struct vcpu *vcpu);
 /* Load the vCPU's saved state (and its stage 2, MPIDR, counter offset). */
 void arch_vcpu_load(const struct vcpu *vcpu);
-/* Has the vCPU's own virtual timer fired?  Its deadline in physical counter ticks. */
+/* Is the loaded vCPU's virtual timer armed?  Its deadline in physical counter ticks. */
 int arch_vcpu_vtimer_deadline(const struct vcpu *vcpu, uint64_t *deadline);
 void arch_fp_save(struct arch_fpregs *fp);
 void arch_fp_restore(const struct arch_fpregs *fp);

@@ -52,7 +52,6 @@
 #define DABT_WNR (1ul << 6)
 #define DABT_S1PTW (1ul << 7)
 #define DABT_DFSC(iss) ((iss) & 0x3f)
-#define DABT_DFSC_TRANSLATION 0x04	/* translation fault, level in bits 1:0 */
 
 /* CNTHCTL_EL2: EL1 may read the physical counter, the physical timer traps. */
 #define CNTHCTL_EL1PCTEN (1ul << 0)

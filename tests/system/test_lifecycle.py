@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The vCPU lifecycle through PSCI, checked from inside VMs
+(docs/hypervisor.md, "Guest PSCI"): CPU_OFF then CPU_ON restarts a vCPU with
+fresh EL1 state, SMC32-only functions are refused in their SMC64 form, the
+last CPU_OFF stops the VM, and SYSTEM_RESET of a VM that shares its CPU
+leaves nothing of the old guest's state behind."""
+
+import re
+
+from phidias_qemu import ALL_STOPPED, banner_of, load_scenario
+
+RESULT = r"^hotplug: (?P<check>[a-z0-9_]+): (?P<verdict>PASS|FAIL)(?P<rest>.*)$"
+
+
+def test_hotplugged_vcpu_restarts_fresh_and_last_cpu_off_stops_the_vm(start):
+    scenario = load_scenario("hotplug")
+    qemu = start("hotplug")
+    qemu.expect("phidias", banner_of(scenario))
+    done = qemu.expect("hotplug", r"^hotplug: done, (\d+) failed$")
+    results = {}
+    for line in qemu.lines("hotplug"):
+        m = re.match(RESULT, line.text)
+        if m:
+            results[m["check"]] = (m["verdict"], line.text)
+    fails = [text for verdict, text in results.values() if verdict == "FAIL"]
+    assert not fails and done[1] == "0", "\n".join(fails) + "\n" + qemu.tail()
+    assert set(results) == {"cpu_off_on", "smc64_forms", "features"}, qemu.tail()
+    # No SYSTEM_OFF: its last vCPU's CPU_OFF alone stops the VM.
+    qemu.expect("phidias", r"^VM 'hotplug' powered off \(its last vCPU called CPU_OFF\)$")
+    qemu.expect("phidias", ALL_STOPPED)
+    assert not [l for l in qemu.lines("hotplug") if "CPU_OFF returned" in l.text]
+    ticks = [l for l in qemu.lines("ticker") if l.text.startswith("tick ")]
+    assert len(ticks) == 30, qemu.tail()
+
+
+def test_reset_of_a_vm_sharing_its_cpu_starts_clean(start):
+    """The ticker beside it runs next: the old guest's live EL1 state
+    (TPIDR_EL1), timer and GIC state must not be saved over the reset."""
+    scenario = load_scenario("vgic-reset-shared")
+    qemu = start("vgic-reset-shared")
+    qemu.expect("phidias", banner_of(scenario))
+    qemu.expect("phidias", r"^VM 'vgic' restarting$")
+    done = qemu.expect("vgic", r"^vgictest: done, (\d+) failed$")
+    fails = [l.text for l in qemu.lines("vgic") if ": FAIL" in l.text]
+    assert not fails and done[1] == "0", "\n".join(fails) + "\n" + qemu.tail()
+    assert [l for l in qemu.lines("vgic") if l.text.startswith("vgictest: reset: PASS")]
+    qemu.expect("phidias", ALL_STOPPED)
