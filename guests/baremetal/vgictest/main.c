@@ -10,7 +10,7 @@
  *   vtimer  every vCPU counts ticks of its own virtual timer
  *   latch   a level-sensitive SPI made pending through GICD_ISPENDR stays
  *           pending (traps in between) until taken, then is not pending
- *   sgi2    one SGI pending from two sources while vCPU 0 masks IRQs: it
+ *   sgisrc  one SGI pending from two sources while vCPU 0 masks IRQs: it
  *           keeps running, and takes it once per source when it unmasks
  * Each test prints `vgictest: <name>: PASS ...` or `vgictest: <name>: FAIL ...`;
  * then `vgictest: done, <f> failed`.
@@ -693,7 +693,7 @@ static void test_latch(void)
 		bm_printf("vgictest: latch: PASS a level SPI pended by ISPENDR stays pending until taken\n");
 }
 
-/* --- sgi2: one SGI from two sources, taken while masked -------------------- */
+/* --- sgisrc: one SGI from two sources, taken while masked -------------------- */
 
 #define SGI_TWO 5u
 
@@ -706,13 +706,13 @@ static void two_irq(uint32_t intid, uint32_t iar, void *arg)
 	taken[SGI_TWO]++;
 }
 
-static void sgi2_secondary(uint32_t cpu)
+static void sgisrc_secondary(uint32_t cpu)
 {
 	(void)cpu;
 	bm_gic_send_sgi(SGI_TWO, BM_GIC_SGI_TO_LIST, 1u);
 }
 
-static void test_sgi2(void)
+static void test_sgisrc(void)
 {
 	uint32_t before = failures;
 	uint64_t calls = 0;
@@ -726,7 +726,7 @@ static void test_sgi2(void)
 	bm_gic_set_priority(SGI_TWO, 0xe0);
 	bm_gic_set_pmr(0xc0);
 	bm_gic_send_sgi(SGI_TWO, BM_GIC_SGI_TO_SELF, 0);
-	secondary_post(sgi2_secondary);
+	secondary_post(sgisrc_secondary);
 	if (!secondary_wait())
 		fail("vCPU 1 did not send");
 	bm_irq_disable();
@@ -745,7 +745,7 @@ static void test_sgi2(void)
 		fail("taken %u times, sources 0x%x (expected 2, 0x3)", taken[SGI_TWO],
 		     two_src_mask);
 	if (failures == before)
-		bm_printf("vgictest: sgi2: PASS ran %lu calls masked, then took it from both sources\n",
+		bm_printf("vgictest: sgisrc: PASS ran %lu calls masked, then took it from both sources\n",
 			  (unsigned long)calls);
 }
 
@@ -765,7 +765,7 @@ static const struct {
 	{ "passthru", test_passthru, 1 },
 	{ "reset", test_reset, 1 },
 	{ "latch", test_latch, 1 },
-	{ "sgi2", test_sgi2, 2 },
+	{ "sgisrc", test_sgisrc, 2 },
 };
 #define NR_TESTS (sizeof(tests) / sizeof(tests[0]))
 
