@@ -20,6 +20,8 @@
 #   make bench               benchmark figures (QEMU -icount), no pass/fail
 #   make bench-net           network figures between two Linux VMs (scenario net)
 #   make soak [SOAK_SECONDS=n]  hostile guests with fresh seeds for n s (600)
+#   make fuzz [FUZZ_TIME=s]  fuzz schism under ASan+UBSan for s seconds (docs/security.md)
+#   make static-analysis     cppcheck over the tree and gcc -fanalyzer over schism
 #   make deps                install what is missing (Debian packages)
 #   make clean               remove everything the build wrote (build/)
 #   Variables:
@@ -32,7 +34,7 @@
 #   V=1                      show every command in full
 
 # The scenario `make` and `make run` build when none is given.
-DEFAULT_SCENARIO := linux-pair
+DEFAULT_SCENARIO := net
 SCENARIO ?= $(DEFAULT_SCENARIO)
 BUILD := build
 CROSS := aarch64-linux-gnu-

@@ -7,11 +7,12 @@ received before.  Typing to every VM in turn, and to the first one again at
 the end, shows misrouted input without waiting for anything.
 """
 
+import os
 import re
 
 import pytest
 
-from phidias_qemu import FOCUS, PROMPT, booted, load_scenario
+from phidias_qemu import FOCUS, PROMPT, REPO, booted, load_scenario
 
 
 @pytest.fixture
@@ -124,13 +125,21 @@ def test_a_burst_far_beyond_the_uart_fifo_waits_and_arrives_whole(console_stop):
     assert not [line for line in qemu.lines("phidias") if "reads no input" in line.text]
 
 
-# -- scenarios/linux-pair.xml: what `make run` shows (one boot, tests in order) --
+# -- the `make run` default (scenarios/net.xml, two Linux VMs linux1 and
+# linux2): what `make run` shows (one boot, tests in order) --
+
+
+def default_scenario():
+    """DEFAULT_SCENARIO of the Makefile: the one `make run` boots."""
+    with open(os.path.join(REPO, "Makefile")) as f:
+        return re.search(r"^DEFAULT_SCENARIO := (\S+)$", f.read(), re.M).group(1)
 
 
 @pytest.fixture(scope="module")
 def pair():
-    scenario = load_scenario("linux-pair")
-    with booted(scenario, log_name="console-linux-pair") as qemu:
+    name = default_scenario()
+    scenario = load_scenario(name)
+    with booted(scenario, log_name="console-" + name) as qemu:
         qemu.expect_linux_shells(["linux1", "linux2"])
         yield scenario, qemu
 
