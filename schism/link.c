@@ -374,11 +374,7 @@ static void add_cap(struct vm *vm, const char *target, unsigned irq,
 {
 	struct cap *c;
 
-	vm->caps = realloc(vm->caps, (vm->nr_caps + 1) * sizeof(*vm->caps));
-	if (!vm->caps) {
-		fprintf(stderr, "schism: out of memory\n");
-		exit(1);
-	}
+	vm->caps = xreallocarray(vm->caps, vm->nr_caps + 1, sizeof(*vm->caps));
 	c = &vm->caps[vm->nr_caps++];
 	memset(c, 0, sizeof(*c));
 	c->type = xstrdup("ipc");
@@ -393,11 +389,7 @@ static void add_mapping(struct vm *vm, const char *name, unsigned shmem,
 {
 	struct vm_shmem *m;
 
-	vm->shm = realloc(vm->shm, (vm->nr_shm + 1) * sizeof(*vm->shm));
-	if (!vm->shm) {
-		fprintf(stderr, "schism: out of memory\n");
-		exit(1);
-	}
+	vm->shm = xreallocarray(vm->shm, vm->nr_shm + 1, sizeof(*vm->shm));
 	m = &vm->shm[vm->nr_shm++];
 	memset(m, 0, sizeof(*m));
 	m->ref = xstrdup(name);
@@ -436,11 +428,7 @@ static void expand(struct scenario *s, unsigned li)
 			return;
 	}
 	/* Both ends placed: the region, then one cap per end. */
-	s->shmems = realloc(s->shmems, (s->nr_shmems + 1) * sizeof(*s->shmems));
-	if (!s->shmems) {
-		fprintf(stderr, "schism: out of memory\n");
-		exit(1);
-	}
+	s->shmems = xreallocarray(s->shmems, s->nr_shmems + 1, sizeof(*s->shmems));
 	l->shmem = s->nr_shmems;
 	m = &s->shmems[s->nr_shmems++];
 	memset(m, 0, sizeof(*m));
@@ -640,6 +628,8 @@ char *link_memmap_host(const struct scenario *s, const struct shmem *sh)
 {
 	const struct link *l = link_of(s, sh->link);
 
+	if (!l)
+		return xstrdup("link ?");	/* only called for a link's region */
 	return xasprintf("link '%s' (shmnet, VM '%s' <-> VM '%s', MTU %u, %u "
 			 "slots of %u bytes)", l->name, l->ends[0].vm_name,
 			 l->ends[1].vm_name, l->mtu, l->nr_slots, l->slot_size);
@@ -649,8 +639,12 @@ char *link_memmap_guest(const struct scenario *s, const struct vm *vm,
 			const struct vm_shmem *vs)
 {
 	const struct link *l = link_of(s, vs->link);
-	unsigned e = l->ends[0].vm == vm->id ? 0 : 1;
+	unsigned e;
 	char mac[18];
+
+	if (!l)
+		return xstrdup("link ?");	/* only called for a link's mapping */
+	e = l->ends[0].vm == vm->id ? 0 : 1;
 
 	return xasprintf("link '%s' end %u to VM '%s' (rw, mac %s, cap %u, "
 			 "doorbell INTID %u) -> PA 0x%llx", l->name, e,

@@ -169,6 +169,8 @@ static void build_devices(const char *f, xmlNodePtr r, struct platform *p)
 /* <cpus>: one <cpu mpidr/> per physical CPU, pcpu 0 first. */
 static void build_cpus(const char *f, xmlNodePtr n, struct platform *p)
 {
+	if (!n)
+		return;		/* the schema requires <cpus> */
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		uint64_t m;
 

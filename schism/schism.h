@@ -84,6 +84,7 @@ char *diag_names_hint(const char *word, const char *const *names, unsigned n,
 
 /* ---- small helpers (util.c) ---- */
 void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "0x..." or decimal, optional K/M/G suffix; returns 0 on success. */

@@ -22,6 +22,19 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* realloc(p, n * size) that never returns NULL (schism exits instead). */
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	void *q = realloc(p, (n ? n : 1) * (size ? size : 1));
+
+	if (!q) {
+		free(p);
+		fprintf(stderr, "schism: out of memory\n");
+		exit(1);
+	}
+	return q;
+}
+
 char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
