@@ -118,7 +118,9 @@ def test_a_scenario_can_be_named_with_its_file_name():
 def test_make_list_describes_every_scenario():
     out = make("list").stdout.splitlines()
     listed = {line.split()[0]: line.split(None, 1)[1] for line in out if line.strip()}
-    assert set(listed) == set(scenario_names()), out
+    shipped = {os.path.splitext(f)[0] for f in os.listdir(os.path.join(REPO, "scenarios"))
+               if f.endswith(".xml")}  # every one, QEMU's or a board's
+    assert set(listed) == shipped, out
     with open(os.path.join(REPO, "scenarios", "rr.xml")) as f:
         assert listed["rr"].split()[0] in f.read()
     assert all(text != "(no description comment)" for text in listed.values()), out

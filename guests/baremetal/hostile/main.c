@@ -560,6 +560,14 @@ static void report(uint32_t cpu)
 
 	for (unsigned ec = 0; ec < 64; ec++)
 		faults += hostile_faults[cpu][ec];
+	/* Raw bytes sent to the UART may have left a line open: end it, so
+	 * the report starts a line of its own. */
+	if (cpu == 0)
+		for (uint32_t i = 0; i < HOSTILE_MAX_CPUS; i++)
+			if (cpus[i].ops[OP_UART_RAW]) {
+				bm_printf("\n");
+				break;
+			}
 	bm_printf("hostile: vcpu %u ops %lu irqs %lu faults %lu\n", cpu,
 		  (unsigned long)total_ops(c), (unsigned long)c->irqs,
 		  (unsigned long)faults);
