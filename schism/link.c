@@ -43,23 +43,6 @@
 /* Doorbell SPIs: from INTID 64 up, then 32-63 (docs/scenario.md). */
 #define LINK_SPI_FIRST 64u
 
-static int is_elem(xmlNodePtr n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name);
-}
-
-static char *prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s;
-
-	if (!v)
-		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -156,11 +139,11 @@ static void derive_mac(const struct scenario *s, const struct link *l,
 static void build_end(const char *f, xmlNodePtr n, const struct link *l,
 		      struct link_end *e)
 {
-	char *mac = prop(n, "mac");
+	char *mac = xml_prop(n, "mac");
 
 	e->line = xmlGetLineNo(n);
-	e->vm_name = prop(n, "vm");
-	e->ip = prop(n, "ip");
+	e->vm_name = xml_prop(n, "vm");
+	e->ip = xml_prop(n, "ip");
 	if (mac) {
 		e->mac_given = 1;
 		if (parse_mac(mac, e->mac))
@@ -197,7 +180,7 @@ static unsigned build_num(const char *f, xmlNodePtr n, const char *name,
 			  unsigned dflt, unsigned min, unsigned max,
 			  const struct link *l)
 {
-	char *v = prop(n, name);
+	char *v = xml_prop(n, name);
 	uint64_t x = dflt;
 
 	if (v && (parse_size(v, &x) || x < min || x > max)) {
@@ -216,16 +199,16 @@ void link_build(struct xml_docs *d, struct scenario *s)
 	unsigned n = 0;
 
 	for (xmlNodePtr c = r->children; c; c = c->next)
-		n += is_elem(c, "link");
+		n += xml_is_elem(c, "link");
 	s->links = xcalloc(n, sizeof(*s->links));
 	for (xmlNodePtr c = r->children; c; c = c->next) {
 		struct link *l;
 
-		if (!is_elem(c, "link"))
+		if (!xml_is_elem(c, "link"))
 			continue;
 		l = &s->links[s->nr_links++];
 		l->line = xmlGetLineNo(c);
-		l->name = prop(c, "name");
+		l->name = xml_prop(c, "name");
 		l->mtu = build_num(f, c, "mtu", LINK_MTU_DEFAULT, LINK_MTU_MIN,
 				   LINK_MTU_MAX, l);
 		l->nr_slots = build_num(f, c, "slots", 0, LINK_SLOTS_MIN,
@@ -237,7 +220,7 @@ void link_build(struct xml_docs *d, struct scenario *s)
 			l->nr_slots = 0;
 		}
 		for (xmlNodePtr e = c->children; e; e = e->next) {
-			if (!is_elem(e, "end"))
+			if (!xml_is_elem(e, "end"))
 				continue;
 			if (l->nr_ends < 2)
 				build_end(f, e, l, &l->ends[l->nr_ends]);

@@ -15,7 +15,7 @@
 #include "schism.h"
 #include "xmldocs.h"
 
-static int is_elem(xmlNodePtr n, const char *name)
+int xml_is_elem(xmlNodePtr n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name);
 }
@@ -23,12 +23,12 @@ static int is_elem(xmlNodePtr n, const char *name)
 static xmlNodePtr child(xmlNodePtr parent, const char *name)
 {
 	for (xmlNodePtr n = parent->children; n; n = n->next)
-		if (is_elem(n, name))
+		if (xml_is_elem(n, name))
 			return n;
 	return NULL;
 }
 
-static char *prop(xmlNodePtr n, const char *name)
+char *xml_prop(xmlNodePtr n, const char *name)
 {
 	xmlChar *v = xmlGetProp(n, BAD_CAST name);
 	char *s;
@@ -44,7 +44,7 @@ static char *prop(xmlNodePtr n, const char *name)
 static uint64_t num_prop(const char *file, xmlNodePtr n, const char *name,
 			 uint64_t dflt, int *present)
 {
-	char *v = n ? prop(n, name) : NULL;
+	char *v = n ? xml_prop(n, name) : NULL;
 	uint64_t x = dflt;
 
 	if (present)
@@ -81,34 +81,34 @@ static void build_devices(const char *f, xmlNodePtr r, struct platform *p)
 	unsigned n = 0;
 
 	for (xmlNodePtr c = r->children; c; c = c->next)
-		n += is_elem(c, "device");
+		n += xml_is_elem(c, "device");
 	p->devs = xcalloc(n, sizeof(*p->devs));
 	for (xmlNodePtr c = r->children; c; c = c->next) {
 		struct plat_device *d;
 		unsigned np = 0;
 		char *v;
 
-		if (!is_elem(c, "device"))
+		if (!xml_is_elem(c, "device"))
 			continue;
 		d = &p->devs[p->nr_devs++];
 		d->line = xmlGetLineNo(c);
 		d->owner = -1;
-		d->name = prop(c, "name");
-		d->compatible = prop(c, "compatible");
-		v = prop(c, "primecell");
+		d->name = xml_prop(c, "name");
+		d->compatible = xml_prop(c, "compatible");
+		v = xml_prop(c, "primecell");
 		d->primecell = v && (!strcmp(v, "true") || !strcmp(v, "1"));
 		free(v);
 		d->base = num_prop(f, c, "base", 0, NULL);
 		d->size = num_prop(f, c, "size", 0, NULL);
 		d->irq = small_num(f, c, "irq", num_prop(f, c, "irq", 0, NULL));
 		for (xmlNodePtr q = c->children; q; q = q->next)
-			np += is_elem(q, "dt-property");
+			np += xml_is_elem(q, "dt-property");
 		d->prop_names = xcalloc(np, sizeof(char *));
 		d->prop_values = xcalloc(np, sizeof(char *));
 		for (xmlNodePtr q = c->children; q; q = q->next)
-			if (is_elem(q, "dt-property")) {
-				d->prop_names[d->nr_props] = prop(q, "name");
-				d->prop_values[d->nr_props++] = prop(q, "value");
+			if (xml_is_elem(q, "dt-property")) {
+				d->prop_names[d->nr_props] = xml_prop(q, "name");
+				d->prop_values[d->nr_props++] = xml_prop(q, "value");
 			}
 
 		if (!d->size || !is_aligned(d->base | d->size, SZ_4K) ||
@@ -174,7 +174,7 @@ static void build_cpus(const char *f, xmlNodePtr n, struct platform *p)
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		uint64_t m;
 
-		if (!is_elem(c, "cpu"))
+		if (!xml_is_elem(c, "cpu"))
 			continue;
 		m = num_prop(f, c, "mpidr", 0, NULL);
 		/* MPIDR_EL1 affinity fields Aff3 [39:32], Aff2..Aff0 [23:0]
@@ -213,17 +213,17 @@ static struct plat_range *ranges(const char *f, xmlNodePtr r,
 	unsigned n = 0;
 
 	for (xmlNodePtr c = r->children; c; c = c->next)
-		n += is_elem(c, name);
+		n += xml_is_elem(c, name);
 	v = xcalloc(n, sizeof(*v));
 	*nr = 0;
 	for (xmlNodePtr c = r->children; c; c = c->next) {
 		struct plat_range *g;
 
-		if (!is_elem(c, name))
+		if (!xml_is_elem(c, name))
 			continue;
 		g = &v[(*nr)++];
 		g->line = xmlGetLineNo(c);
-		g->name = prop(c, "name");
+		g->name = xml_prop(c, "name");
 		g->base = num_prop(f, c, "base", 0, NULL);
 		g->size = num_prop(f, c, "size", 0, NULL);
 		if (!g->size || !is_aligned(g->base | g->size, SZ_4K) ||
@@ -287,7 +287,7 @@ static void build_platform(struct xml_docs *d, struct platform *p)
 	char *s;
 
 	p->file = xstrdup(f);
-	p->name = prop(r, "name");
+	p->name = xml_prop(r, "name");
 	build_cpus(f, child(r, "cpus"), p);
 	build_memory(f, r, p);
 	n = child(r, "hypervisor");
@@ -335,13 +335,13 @@ static void build_platform(struct xml_docs *d, struct platform *p)
 	p->virt_timer_irq = small_num(f, n, "virt-irq", num_prop(f, n, "virt-irq", 0, NULL));
 	p->phys_timer_irq = small_num(f, n, "phys-irq", num_prop(f, n, "phys-irq", 0, NULL));
 	n = child(r, "psci");
-	s = prop(n, "conduit");
+	s = xml_prop(n, "conduit");
 	p->psci_conduit = s && !strcmp(s, "hvc") ? PHIDIAS_PSCI_HVC : PHIDIAS_PSCI_SMC;
 	free(s);
 	build_devices(f, r, p);
 	n = child(r, "qemu");
-	p->qemu_machine = n ? prop(n, "machine") : NULL;
-	p->qemu_cpu = n ? prop(n, "cpu") : NULL;
+	p->qemu_machine = n ? xml_prop(n, "machine") : NULL;
+	p->qemu_cpu = n ? xml_prop(n, "cpu") : NULL;
 	p->bytes = d->platform_bytes;
 	p->nbytes = d->platform_nbytes;
 	d->platform_bytes = NULL;
@@ -352,22 +352,22 @@ static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
 	unsigned nv = 0, nc = 0, nmem = 0, nker = 0, nargs = 0, nuart = 0;
 	unsigned nd = 0, ns = 0, ninitrd = 0, npsci = 0;
 
-	vm->name = prop(vn, "name");
+	vm->name = xml_prop(vn, "name");
 	vm->line = xmlGetLineNo(vn);
 	{
-		char *of = prop(vn, "on-fault");
+		char *of = xml_prop(vn, "on-fault");
 
 		vm->fault_stop = of && !strcmp(of, "stop");
 		free(of);
 	}
 	for (xmlNodePtr n = vn->children; n; n = n->next) {
-		if (is_elem(n, "vcpu"))
+		if (xml_is_elem(n, "vcpu"))
 			nv++;
-		else if (is_elem(n, "cap"))
+		else if (xml_is_elem(n, "cap"))
 			nc++;
-		else if (is_elem(n, "device"))
+		else if (xml_is_elem(n, "device"))
 			nd++;
-		else if (is_elem(n, "shmem"))
+		else if (xml_is_elem(n, "shmem"))
 			ns++;
 	}
 	vm->vcpus = xcalloc(nv, sizeof(*vm->vcpus));
@@ -377,12 +377,12 @@ static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
 	for (xmlNodePtr n = vn->children; n; n = n->next) {
 		long line = xmlGetLineNo(n);
 
-		if (is_elem(n, "vcpu")) {
+		if (xml_is_elem(n, "vcpu")) {
 			struct vcpu *c = &vm->vcpus[vm->nr_vcpus++];
 
 			c->line = line;
 			c->pcpu = small_num(f, n, "pcpu", num_prop(f, n, "pcpu", 0, NULL));
-		} else if (is_elem(n, "memory")) {
+		} else if (xml_is_elem(n, "memory")) {
 			if (nmem++) {
 				diag_error(f, line, "VM '%s' has more than one "
 					   "<memory>; give one <memory size=...> "
@@ -392,17 +392,17 @@ static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
 			vm->mem_line = line;
 			vm->mem_size = num_prop(f, n, "size", 0, NULL);
 			vm->mem_base = num_prop(f, n, "base", 0, &vm->mem_fixed);
-		} else if (is_elem(n, "kernel")) {
+		} else if (xml_is_elem(n, "kernel")) {
 			if (nker++) {
 				diag_error(f, line, "VM '%s' has more than one "
 					   "<kernel>; remove all but one", vm->name);
 				continue;
 			}
 			vm->kernel_line = line;
-			vm->kernel_file = prop(n, "file");
+			vm->kernel_file = xml_prop(n, "file");
 			vm->load = num_prop(f, n, "load", 0, &vm->has_load);
 			vm->entry = num_prop(f, n, "entry", 0, &vm->has_entry);
-		} else if (is_elem(n, "bootargs")) {
+		} else if (xml_is_elem(n, "bootargs")) {
 			xmlChar *t = xmlNodeGetContent(n);
 
 			if (nargs++)
@@ -412,20 +412,20 @@ static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
 			else
 				vm->bootargs = xstrdup(t ? (const char *)t : "");
 			xmlFree(t);
-		} else if (is_elem(n, "uart")) {
+		} else if (xml_is_elem(n, "uart")) {
 			if (nuart++)
 				diag_error(f, line, "VM '%s' has more than one "
 					   "<uart/>; a VM has one console",
 					   vm->name);
 			vm->uart = 1;
-		} else if (is_elem(n, "cap")) {
+		} else if (xml_is_elem(n, "cap")) {
 			struct cap *c = &vm->caps[vm->nr_caps++];
 
 			c->line = line;
-			c->type = prop(n, "type");
-			c->target = prop(n, "target_xref");
+			c->type = xml_prop(n, "type");
+			c->target = xml_prop(n, "target_xref");
 			c->param = num_prop(f, n, "param", 0, NULL);
-		} else if (is_elem(n, "initrd")) {
+		} else if (xml_is_elem(n, "initrd")) {
 			if (ninitrd++) {
 				diag_error(f, line, "VM '%s' has more than one "
 					   "<initrd>; combine them into one "
@@ -433,26 +433,26 @@ static void build_vm(const char *f, xmlNodePtr vn, struct vm *vm)
 				continue;
 			}
 			vm->initrd_line = line;
-			vm->initrd_file = prop(n, "file");
-		} else if (is_elem(n, "psci")) {
-			char *c = prop(n, "conduit");
+			vm->initrd_file = xml_prop(n, "file");
+		} else if (xml_is_elem(n, "psci")) {
+			char *c = xml_prop(n, "conduit");
 
 			if (npsci++)
 				diag_error(f, line, "VM '%s' has more than one "
 					   "<psci>; keep one", vm->name);
 			vm->psci_smc = c && !strcmp(c, "smc");
 			free(c);
-		} else if (is_elem(n, "device")) {
+		} else if (xml_is_elem(n, "device")) {
 			struct vm_device *d = &vm->devs[vm->nr_devs++];
 
 			d->line = line;
-			d->ref = prop(n, "ref");
-		} else if (is_elem(n, "shmem")) {
+			d->ref = xml_prop(n, "ref");
+		} else if (xml_is_elem(n, "shmem")) {
 			struct vm_shmem *m = &vm->shm[vm->nr_shm++];
-			char *a = prop(n, "access");
+			char *a = xml_prop(n, "access");
 
 			m->line = line;
-			m->ref = prop(n, "ref");
+			m->ref = xml_prop(n, "ref");
 			m->ipa = num_prop(f, n, "base", 0, NULL);
 			m->ro = a && !strcmp(a, "ro");
 			free(a);
@@ -478,7 +478,7 @@ int model_build(struct xml_docs *d, struct scenario *s)
 	s->file = xstrdup(f);
 	slash = strrchr(f, '/');
 	s->dir = slash ? xasprintf("%.*s", (int)(slash - f), f) : xstrdup(".");
-	s->name = prop(r, "name");
+	s->name = xml_prop(r, "name");
 	s->line = xmlGetLineNo(r);
 	s->platform_line = s->line;
 	s->bytes = d->scenario_bytes;
@@ -495,13 +495,13 @@ int model_build(struct xml_docs *d, struct scenario *s)
 	s->timeslice_line = s->line;
 	n = child(r, "hypervisor");
 	if (n) {
-		char *v = prop(n, "cpus");
+		char *v = xml_prop(n, "cpus");
 
 		s->cpus_line = s->timeslice_line = xmlGetLineNo(n);
 		if (v)
 			s->nr_pcpus = small_num(f, n, "cpus", num_prop(f, n, "cpus", 1, NULL));
 		free(v);
-		v = prop(n, "timeslice");
+		v = xml_prop(n, "timeslice");
 		if (v && parse_time_us(v, &s->timeslice_us))
 			diag_error(f, xmlGetLineNo(n), "timeslice '%s' is too "
 				   "large", v);
@@ -509,9 +509,9 @@ int model_build(struct xml_docs *d, struct scenario *s)
 	}
 
 	for (n = r->children; n; n = n->next) {
-		if (is_elem(n, "vm"))
+		if (xml_is_elem(n, "vm"))
 			nvms++;
-		else if (is_elem(n, "shmem"))
+		else if (xml_is_elem(n, "shmem"))
 			s->nr_shmems++;
 	}
 	if (!nvms)
@@ -522,11 +522,11 @@ int model_build(struct xml_docs *d, struct scenario *s)
 	for (n = r->children; n; n = n->next) {
 		struct shmem *m;
 
-		if (!is_elem(n, "shmem"))
+		if (!xml_is_elem(n, "shmem"))
 			continue;
 		m = &s->shmems[s->nr_shmems++];
 		m->line = xmlGetLineNo(n);
-		m->name = prop(n, "name");
+		m->name = xml_prop(n, "name");
 		m->size = num_prop(f, n, "size", 0, NULL);
 		m->base = num_prop(f, n, "base", 0, &m->fixed);
 	}
@@ -535,7 +535,7 @@ int model_build(struct xml_docs *d, struct scenario *s)
 	for (n = r->children; n; n = n->next) {
 		struct vm *vm;
 
-		if (!is_elem(n, "vm"))
+		if (!xml_is_elem(n, "vm"))
 			continue;
 		vm = &s->vms[s->nr_vms];
 		vm->id = s->nr_vms++;

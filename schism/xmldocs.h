@@ -15,4 +15,8 @@ struct xml_docs {
 	size_t scenario_nbytes, platform_nbytes;
 };
 
+/* Reading the documents (model.c, link.c). */
+int xml_is_elem(xmlNodePtr n, const char *name);	/* element named name */
+char *xml_prop(xmlNodePtr n, const char *name);	/* attribute, malloc'd, or NULL */
+
 #endif
