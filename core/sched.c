@@ -145,8 +145,8 @@ static void run(struct pcpu *p, struct vcpu *next)
 	}
 	p->current = next;
 	p->need_resched = 0;
-	/* Alone on its CPU, a vCPU has no slice to end. */
-	if (p->cfg->nr_vcpus > 1)
+	/* Alone on its CPU, a vCPU has no slice to end, unless a reset waits. */
+	if (p->cfg->nr_vcpus > 1 || p->resetting)
 		event_add(&p->slice_end, arch_counter() + slice_ticks);
 }
 
@@ -157,9 +157,16 @@ void sched_schedule(void)
 
 	for (;;) {
 		park_ack(p);
+		/* A VM this CPU resets gets a slice of its own each round. */
+		if (p->resetting)
+			vm_reset_continue(p, arch_counter() + slice_ticks);
 		next = pick(p);
 		if (next)
 			break;
+		if (p->resetting) {
+			irq_handle();	/* no WFI while a reset is left to do */
+			continue;
+		}
 		if (p->slice_end.queued)
 			event_cancel(&p->slice_end);
 		wfi();

@@ -22,17 +22,44 @@ const char *vm_name(const struct vm *vm)
 	return vm->cfg->name;
 }
 
-/* Scrub the VM's RAM and copy its images in, from the pristine blobs. */
-static void vm_load(const struct vm *vm)
+/*
+ * Scrub the VM's RAM and copy its images in, from the pristine blobs:
+ * item i < nr_mem is RAM region i, the rest are the images.  Done from
+ * vm->load_item/load_done on, a chunk at a time, until the counter reaches
+ * until (at least one chunk: boot passes 0 and does it all at once).
+ * Returns 1 when all is done.
+ */
+#define LOAD_CHUNK (1ul << 20)
+
+static int vm_load(struct vm *vm, uint64_t until)
 {
 	const struct phidias_vm_config *cfg = vm->cfg;
 
-	for (uint32_t i = 0; i < cfg->nr_mem; i++)
-		if (cfg->mem[i].kind == PHIDIAS_MEM_RAM)
-			arch_zero_guest(cfg->mem[i].pa, cfg->mem[i].size);
-	for (uint32_t i = 0; i < cfg->nr_blobs; i++)
-		arch_memcpy_to_guest(cfg->blobs[i].dst_pa, cfg->blobs[i].src,
-				     cfg->blobs[i].size);
+	for (;;) {
+		uint32_t i = vm->load_item;
+		uint64_t size, n;
+
+		if (i >= cfg->nr_mem + cfg->nr_blobs)
+			return 1;
+		if (i < cfg->nr_mem)
+			size = cfg->mem[i].kind == PHIDIAS_MEM_RAM ? cfg->mem[i].size : 0;
+		else
+			size = cfg->blobs[i - cfg->nr_mem].size;
+		n = size - vm->load_done < LOAD_CHUNK ? size - vm->load_done : LOAD_CHUNK;
+		if (n && i < cfg->nr_mem)
+			arch_zero_guest(cfg->mem[i].pa + vm->load_done, n);
+		else if (n)
+			arch_memcpy_to_guest(cfg->blobs[i - cfg->nr_mem].dst_pa + vm->load_done,
+					     (const char *)cfg->blobs[i - cfg->nr_mem].src +
+					     vm->load_done, n);
+		vm->load_done += n;
+		if (vm->load_done == size) {
+			vm->load_item++;
+			vm->load_done = 0;
+		}
+		if (until && n && arch_counter() >= until)
+			return vm->load_item >= cfg->nr_mem + cfg->nr_blobs;
+	}
 }
 
 /*
@@ -71,7 +98,7 @@ void vm_init_all(void)
 			      PHIDIAS_MAX_VMS);
 		vm->vcpus = &vcpus[cfg->first_vcpu];
 		vm->state = VM_RUNNING;
-		vm_load(vm);
+		vm_load(vm, 0);
 		for (uint32_t j = 0; j < cfg->nr_vcpus; j++) {
 			struct vcpu *v = &vm->vcpus[j];
 
@@ -111,12 +138,40 @@ void vm_reset(struct vm *vm)
 		if (cpus & 1)
 			sched_park(cpu);
 	console_vm_flush(vm);
-	vm_load(vm);
+	/*
+	 * The reload is this CPU's to do, between the slices of the other
+	 * vCPUs here: scrubbing a large VM in one go would stall them.
+	 */
+	vm->load_item = 0;
+	vm->load_done = 0;
+	vm->reset_next = this_pcpu()->resetting;
+	this_pcpu()->resetting = vm;
+}
+
+/* Its RAM reloaded: the VM starts again. */
+static void vm_restart(struct vm *vm)
+{
 	emul_reset_vm(vm);
 	vm_reset_vcpus(vm);
 	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
 	for (uint32_t j = 0; j < vm->cfg->nr_vcpus; j++)
 		xcore_kick(vm->vcpus[j].pcpu->id);
+}
+
+void vm_reset_continue(struct pcpu *p, uint64_t until)
+{
+	struct vm **link = &p->resetting;
+
+	while (*link) {
+		struct vm *vm = *link;
+
+		if (!vm_load(vm, until))
+			return;		/* the time is up */
+		*link = vm->reset_next;
+		vm_restart(vm);
+		if (arch_counter() >= until)
+			return;
+	}
 }
 
 void vm_vcpu_on(struct vm *vm)

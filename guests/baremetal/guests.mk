@@ -13,7 +13,7 @@
 # .c file or a folder of .c and .S files, the guest named after it (docs/baremetal.md).
 # The system tests read the guest names from the BAREMETAL_GUESTS line.
 
-BAREMETAL_GUESTS := hello ticker crash echo ctxcheck vgictest pingpong ipctest storm bench hotplug faulttest dbgprobe hostile netpeer netevil
+BAREMETAL_GUESTS := hello ticker crash echo ctxcheck vgictest pingpong ipctest storm bench hotplug faulttest dbgprobe hostile netpeer netevil resetter
 
 # Do not let these rules become the default goal of the including Makefile.
 BM_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)

@@ -8,6 +8,7 @@
 #include <phidias/events.h>
 
 struct vcpu;
+struct vm;
 
 struct pcpu {
 	struct vcpu *current;	/* PCPU_CURRENT: the exception entry reads it */
@@ -27,6 +28,7 @@ struct pcpu {
 	struct event slice_end;
 	struct event *events;	/* ordered timer events */
 	spinlock_t lock;	/* vCPU state changes from other CPUs */
+	struct vm *resetting;	/* VMs whose RAM this CPU reloads (vm_reset) */
 };
 
 extern struct pcpu pcpus[];
