@@ -23,11 +23,33 @@ const char *vm_name(const struct vm *vm)
 }
 
 /*
- * Scrub the VM's RAM and copy its images in, from the pristine blobs:
- * item i < nr_mem is RAM region i, the rest are the images.  Done from
- * vm->load_item/load_done on, a chunk at a time, until the counter reaches
- * until (at least one chunk: boot passes 0 and does it all at once).
- * Returns 1 when all is done.
+ * What a VM's RAM is loaded with, item by item: item i < nr_mem is memory
+ * region i (RAM is zeroed; other kinds hold nothing to load), the rest are
+ * its images, copied from the pristine blobs.
+ */
+static uint64_t item_size(const struct phidias_vm_config *cfg, uint32_t i)
+{
+	if (i < cfg->nr_mem)
+		return cfg->mem[i].kind == PHIDIAS_MEM_RAM ? cfg->mem[i].size : 0;
+	return cfg->blobs[i - cfg->nr_mem].size;
+}
+
+static void item_load(const struct phidias_vm_config *cfg, uint32_t i, uint64_t off,
+		      uint64_t n)
+{
+	if (i < cfg->nr_mem) {
+		arch_zero_guest(cfg->mem[i].pa + off, n);
+	} else {
+		const struct phidias_blob *b = &cfg->blobs[i - cfg->nr_mem];
+
+		arch_memcpy_to_guest(b->dst_pa + off, (const char *)b->src + off, n);
+	}
+}
+
+/*
+ * Load the VM from vm->load_item/load_done on, a chunk at a time, until
+ * the counter reaches until (at least one chunk; boot passes 0 and does it
+ * all at once).  Returns 1 when all is done.
  */
 #define LOAD_CHUNK (1ul << 20)
 
@@ -35,31 +57,23 @@ static int vm_load(struct vm *vm, uint64_t until)
 {
 	const struct phidias_vm_config *cfg = vm->cfg;
 
-	for (;;) {
-		uint32_t i = vm->load_item;
-		uint64_t size, n;
+	while (vm->load_item < cfg->nr_mem + cfg->nr_blobs) {
+		uint64_t size = item_size(cfg, vm->load_item);
+		uint64_t n = size - vm->load_done;
 
-		if (i >= cfg->nr_mem + cfg->nr_blobs)
-			return 1;
-		if (i < cfg->nr_mem)
-			size = cfg->mem[i].kind == PHIDIAS_MEM_RAM ? cfg->mem[i].size : 0;
-		else
-			size = cfg->blobs[i - cfg->nr_mem].size;
-		n = size - vm->load_done < LOAD_CHUNK ? size - vm->load_done : LOAD_CHUNK;
-		if (n && i < cfg->nr_mem)
-			arch_zero_guest(cfg->mem[i].pa + vm->load_done, n);
-		else if (n)
-			arch_memcpy_to_guest(cfg->blobs[i - cfg->nr_mem].dst_pa + vm->load_done,
-					     (const char *)cfg->blobs[i - cfg->nr_mem].src +
-					     vm->load_done, n);
+		if (n > LOAD_CHUNK)
+			n = LOAD_CHUNK;
+		if (n)
+			item_load(cfg, vm->load_item, vm->load_done, n);
 		vm->load_done += n;
 		if (vm->load_done == size) {
 			vm->load_item++;
 			vm->load_done = 0;
 		}
 		if (until && n && arch_counter() >= until)
-			return vm->load_item >= cfg->nr_mem + cfg->nr_blobs;
+			return vm->load_item == cfg->nr_mem + cfg->nr_blobs;
 	}
+	return 1;
 }
 
 /*
@@ -160,17 +174,11 @@ static void vm_restart(struct vm *vm)
 
 void vm_reset_continue(struct pcpu *p, uint64_t until)
 {
-	struct vm **link = &p->resetting;
+	while (p->resetting && vm_load(p->resetting, until)) {
+		struct vm *vm = p->resetting;
 
-	while (*link) {
-		struct vm *vm = *link;
-
-		if (!vm_load(vm, until))
-			return;		/* the time is up */
-		*link = vm->reset_next;
+		p->resetting = vm->reset_next;
 		vm_restart(vm);
-		if (arch_counter() >= until)
-			return;
 	}
 }
 

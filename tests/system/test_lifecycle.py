@@ -7,7 +7,7 @@ leaves nothing of the old guest's state behind."""
 
 import re
 
-from phidias_qemu import ALL_STOPPED, banner_of, load_scenario
+from phidias_qemu import ALL_STOPPED, TICK, banner_of, load_scenario
 
 RESULT = r"^hotplug: (?P<check>[a-z0-9_]+): (?P<verdict>PASS|FAIL)(?P<rest>.*)$"
 
@@ -60,10 +60,8 @@ def test_reset_scrub_of_a_large_vm_does_not_stall_its_cpu(start):
     restarts = [l for l in qemu.lines("phidias") if l.text == "VM 'resetter' restarting"]
     assert len(restarts) == 3, qemu.tail()
     qemu.expect("phidias", ALL_STOPPED, timeout=300)
-    ticks = [re.match(r"^tick (\d+) cnt=(\d+) freq=(\d+)$", l.text)
-             for l in qemu.lines("ticker")]
-    ticks = [(l.index, int(m[2]), int(m[3])) for l, m in
-             zip(qemu.lines("ticker"), ticks) if m]
+    ticks = [(l.index, int(m["cnt"]), int(m["freq"])) for l in qemu.lines("ticker")
+             if (m := TICK.match(l.text))]
     # The ticker ticked on through every reset, the last one included ...
     assert ticks and ticks[-1][0] > restarts[-1].index, qemu.tail()
     # ... with no gap beyond its 1 ms period plus a few 2 ms slices.

@@ -44,7 +44,7 @@ void vm_reset(struct vm *vm);
 struct pcpu;
 /*
  * Go on reloading the RAM of the VMs this CPU resets until the counter
- * reaches `until` (at least one chunk); restart each VM that is done.
+ * reaches `until` (at least one chunk of each); restart each VM that is done.
  * The scheduler calls it between the other vCPUs' slices, so a reset of
  * a large VM never holds the CPU for longer than about a slice.
  */
