@@ -40,6 +40,7 @@
 #include <phidias/events.h>
 #include <phidias/log.h>
 #include <phidias/pcpu.h>
+#include <phidias/sched.h>
 #include <phidias/vm.h>
 
 #define CONSOLE_ESCAPE 0x1c
@@ -224,6 +225,7 @@ static void note_output(void)
 void console_vm_putc(struct vm *vm, char c)
 {
 	struct vm_console *vc = &vcons[vm->cfg->id];
+	int partial;
 
 	if (c == '\r')
 		return;		/* lines end in "\r\n" on the physical UART anyway */
@@ -241,13 +243,29 @@ void console_vm_putc(struct vm *vm, char c)
 			note_output();
 		}
 	}
+	partial = vc->len > vc->shown;
 	spin_unlock(&out_lock);
+	/* Shown when the VM idles: its vCPU's WFI must be seen (a prompt). */
+	if (partial)
+		sched_trap_idle();
+}
+
+int console_vm_unshown(const struct vm *vm)
+{
+	const struct vm_console *vc = &vcons[vm->cfg->id];
+
+	return __atomic_load_n(&vc->len, __ATOMIC_RELAXED) >
+	       __atomic_load_n(&vc->shown, __ATOMIC_RELAXED);
 }
 
 void console_vm_flush(struct vm *vm)
 {
 	struct vm_console *vc = &vcons[vm->cfg->id];
 
+	/* Called whenever the VM idles: mostly there is nothing to do (a racy look). */
+	if (!console_vm_unshown(vm) &&
+	    __atomic_load_n(&vc->waiting, __ATOMIC_RELAXED) == (__atomic_load_n(&vc->len, __ATOMIC_RELAXED) != 0))
+		return;
 	spin_lock(&out_lock);
 	if (vc->len > vc->shown) {
 		emit(vm, 0);
@@ -320,7 +338,9 @@ static void set_focus(uint32_t id, const char *why)
 	puts_raw("\r\n");
 	focus_cut = 0;
 	hint_pending = 0;
-	reshow(&vms[id]);
+	/* Its prompt again, if it showed one: a line still being written comes whole. */
+	if (vcons[id].shown)
+		reshow(&vms[id]);
 	spin_unlock(&out_lock);
 }
 

@@ -37,12 +37,13 @@ void irq_handle(void)
 
 	while ((irq = gic_ack(&iar)) != GIC_SPURIOUS) {
 		gic_eoi(iar);
-		if (virq_physical(irq))
-			continue;	/* the guest's EOI deactivates it */
-		if (irq == plat->hyp_timer_irq)
-			events_run();
-		else if (irq == XCORE_SGI)
+		/* SGIs are the hypervisor's own: never a guest's (virq_physical). */
+		if (irq == XCORE_SGI)
 			xcore_irq();
+		else if (virq_physical(irq))
+			continue;	/* the guest's EOI deactivates it */
+		else if (irq == plat->hyp_timer_irq)
+			events_run();
 		else if (irq == plat->uart_irq)
 			console_irq();
 		else if (irq == plat->maint_irq)

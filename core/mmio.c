@@ -51,6 +51,7 @@ int mmio_register(struct vm *vm, uint64_t ipa, uint64_t size,
 	uint64_t first = ipa >> BLOCK_SHIFT, last = (ipa + size - 1) >> BLOCK_SHIFT;
 	struct mmio_region *r;
 
+	vm->mmio = m;
 	if (m->nr == MMIO_MAX_PER_VM)
 		return -ENOSPC;
 	if (!size || ipa + size < ipa)
@@ -76,9 +77,12 @@ int mmio_register(struct vm *vm, uint64_t ipa, uint64_t size,
 enum mmio_result mmio_dispatch(struct vcpu *vcpu, uint64_t ipa,
 			       struct mmio_access *acc)
 {
-	const struct mmio_vm *m = &mmio_vms[vcpu->vm->cfg->id];
-	const struct mmio_region *r = m->bucket[bucket_of(ipa)];
+	const struct mmio_vm *m = vcpu->vm->mmio;
+	const struct mmio_region *r;
 
+	if (!m)
+		return MMIO_UNHANDLED;
+	r = m->bucket[bucket_of(ipa)];
 	if (r == &search_all) {
 		r = 0;
 		for (uint32_t i = 0; i < m->nr && !r; i++)

@@ -94,7 +94,7 @@ static void unload(struct pcpu *p)
  * acknowledgement (a release) then tells the requester that no vCPU it
  * stopped runs, traps or is held here.
  */
-static void park_ack(struct pcpu *p)
+static inline void park_ack(struct pcpu *p)
 {
 	uint32_t req = __atomic_load_n(&p->park_req, __ATOMIC_ACQUIRE);
 
@@ -126,6 +126,36 @@ void sched_park(uint32_t cpu)
 	}
 }
 
+/*
+ * A vCPU alone on its CPU waits in WFI and WFE natively, untrapped: its
+ * interrupts end the wait as on hardware (the physical ones, its timers'
+ * and the hypervisor's, reach EL2 and are injected or handled on the way),
+ * and there is nothing else to run meanwhile.  Trapped while its VM has
+ * console output not yet on the screen: idling shows it (sched_block).
+ */
+static void wait_policy(struct pcpu *p)
+{
+	uint32_t native;
+
+	if (p->cfg->nr_vcpus > 1)
+		return;		/* always trapped: a wait lets the others run */
+	native = !console_vm_unshown(p->current->vm);
+	if (native != p->wait_native) {
+		p->wait_native = native;
+		arch_trap_wait(!native);
+	}
+}
+
+void sched_trap_idle(void)
+{
+	struct pcpu *p = this_pcpu();
+
+	if (p->wait_native) {
+		p->wait_native = 0;
+		arch_trap_wait(1);
+	}
+}
+
 static void run(struct pcpu *p, struct vcpu *next)
 {
 	if (next->start_pending) {
@@ -145,6 +175,7 @@ static void run(struct pcpu *p, struct vcpu *next)
 	}
 	p->current = next;
 	p->need_resched = 0;
+	wait_policy(p);
 	/* Alone on its CPU, a vCPU has no slice to end, unless a reset waits. */
 	if (p->cfg->nr_vcpus > 1 || p->resetting)
 		event_add(&p->slice_end, arch_counter() + slice_ticks);
@@ -180,12 +211,18 @@ void sched_yield(void)
 	sched_schedule();
 }
 
-/* No vCPU of the VM is runnable (a racy look, good enough for the console). */
+/*
+ * No vCPU of the VM is runnable (a racy look, good enough for the console);
+ * one that waits natively (wait_policy) is not seen waiting: it counts as idle.
+ */
 static int vm_idle(const struct vm *vm)
 {
-	for (uint32_t i = 0; i < vm->cfg->nr_vcpus; i++)
-		if (vm->vcpus[i].state == VCPU_RUNNABLE)
+	for (uint32_t i = 0; i < vm->cfg->nr_vcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+
+		if (v->state == VCPU_RUNNABLE && !(v->pcpu->wait_native && v->pcpu->current == v))
 			return 0;
+	}
 	return 1;
 }
 
@@ -208,8 +245,10 @@ void sched_block(void)
 		v->state = VCPU_BLOCKED;
 	spin_unlock(&p->lock);
 	/* The whole VM waits (a prompt, say): show its partial console line. */
-	if (vm_idle(v->vm))
+	if (vm_idle(v->vm)) {
 		console_vm_flush(v->vm);
+		wait_policy(p);		/* shown: the next wait may be native again */
+	}
 	/*
 	 * Its virtual timer wakes it through the event queue too: the
 	 * timer's own interrupt does only while the vCPU stays loaded.
@@ -262,5 +301,5 @@ void vcpu_kick(struct vcpu *v)
 	v->wake = 1;
 	__asm__ volatile("dmb ish" ::: "memory");
 	if (v->pcpu != this_pcpu())
-		xcore_send(v->pcpu->id, XCORE_WAKE_VCPU, v->id);
+		xcore_wake(v->pcpu->id);
 }

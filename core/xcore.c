@@ -25,6 +25,13 @@ struct xcore_queue {
 };
 
 static struct xcore_queue queues[PHIDIAS_NR_PCPUS][PHIDIAS_NR_PCPUS];
+/*
+ * Per destination: the sources whose queue has news, and NEWS_WAKE for a
+ * kicked vCPU (set before the SGI).
+ */
+static uint32_t news[PHIDIAS_NR_PCPUS];
+#define NEWS_WAKE (1u << 31)
+_Static_assert(PHIDIAS_MAX_PCPUS < 31, "news: a bit per source CPU, and NEWS_WAKE");
 
 static void resched(uint64_t arg)
 {
@@ -32,16 +39,28 @@ static void resched(uint64_t arg)
 	this_pcpu()->need_resched = 1;
 }
 
-static void wake_vcpu(uint64_t arg)
+/*
+ * Some vCPU of this CPU was kicked (its wake flag set before the SGI): a
+ * switch unless it is the one running here, whose way back into the guest
+ * refills its list registers if they changed.
+ */
+static void woken(void)
 {
-	/* vcpu_kick set its wake flag already (before the message: a dropped one too). */
-	(void)arg;
-	this_pcpu()->need_resched = 1;
+	struct pcpu *p = this_pcpu();
+	const struct vcpu *cur = p->current;
+
+	for (uint32_t i = 0; i < p->cfg->nr_vcpus; i++) {
+		const struct vcpu *v = &vcpus[p->cfg->vcpus[i]];
+
+		if (v != cur && v->wake)
+			p->need_resched = 1;
+	}
+	if (!cur || cur->state != VCPU_RUNNABLE)
+		p->need_resched = 1;
 }
 
 static void (*const handlers[XCORE_NR_TYPES])(uint64_t arg) = {
 	[XCORE_RESCHED] = resched,
-	[XCORE_WAKE_VCPU] = wake_vcpu,
 };
 
 void xcore_send(uint32_t cpu, enum xcore_msg_type type, uint64_t arg)
@@ -64,6 +83,15 @@ void xcore_send(uint32_t cpu, enum xcore_msg_type type, uint64_t arg)
 		q->msg[head % QUEUE_LEN].arg = arg;
 		__atomic_store_n(&q->head, head + 1, __ATOMIC_RELEASE);
 	}
+	__atomic_or_fetch(&news[cpu], 1u << self, __ATOMIC_RELEASE);
+	gic_send_sgi(XCORE_SGI, cpu);
+}
+
+void xcore_wake(uint32_t cpu)
+{
+	if (cpu == this_pcpu()->id)
+		return;		/* the caller's own CPU looks at its flags anyway */
+	__atomic_or_fetch(&news[cpu], NEWS_WAKE, __ATOMIC_RELEASE);
 	gic_send_sgi(XCORE_SGI, cpu);
 }
 
@@ -75,11 +103,19 @@ void xcore_kick(uint32_t cpu)
 void xcore_irq(void)
 {
 	uint32_t self = this_pcpu()->id;
+	uint32_t from = __atomic_exchange_n(&news[self], 0, __ATOMIC_ACQUIRE);
 
-	for (uint32_t src = 0; src < PHIDIAS_NR_PCPUS; src++) {
+	if (from & NEWS_WAKE) {
+		from &= ~NEWS_WAKE;
+		woken();
+	}
+
+	while (from) {
+		uint32_t src = (uint32_t)__builtin_ctz(from);
 		struct xcore_queue *q = &queues[src][self];
 		uint32_t tail = q->tail;
 
+		from &= from - 1;
 		while (tail != __atomic_load_n(&q->head, __ATOMIC_ACQUIRE)) {
 			struct xcore_msg m = q->msg[tail % QUEUE_LEN];
 

@@ -22,9 +22,17 @@
  * SPIs) are injected hardware-linked: the guest's EOI deactivates the
  * physical interrupt (GICv2 5.4.1).
  *
+ * An injection aimed at the vCPU whose list registers this CPU holds goes
+ * straight into a free LR (found through GICH_ELRSR) when nothing else
+ * waits for a refill; the virtual timer, the most frequent, has a path of
+ * its own (vtimer_put).  Others wait in the target's inbox, and the target
+ * is kicked (a message to its CPU), which refills on its way back in.
+ *
  * One lock per VM protects its model; list registers are touched only by
- * the CPU that runs the vCPU.  Neither a hypercall nor a read of a
- * distributor register that holds no interrupt state takes the lock.
+ * the CPU that runs the vCPU.  Neither a hypercall, nor a read of a
+ * distributor register that holds no interrupt state, nor an IPI
+ * (GICD_SGIR) takes the lock: an SGI goes into the target's mailbox
+ * (atomic), which the target's refill folds into the model.
  *
  * Refills look only at interrupts marked "live": every change that can
  * make an interrupt pending, active or deliverable marks it, and a refill
@@ -46,6 +54,8 @@
 #include <phidias/vm.h>
 
 #define NR_IRQS PHIDIAS_VGIC_NR_IRQS
+/* The small helpers of the injection and refill paths: inlined, not called. */
+#define HOT static inline __attribute__((always_inline))
 #define NR_PRIV 32
 #define NR_SGIS 16
 #define MAX_LRS 16
@@ -92,6 +102,12 @@ struct vgic_cpu {
 	uint32_t live;			/* SGIs/PPIs that may be pending or active */
 	uint32_t hcr;			/* GICH_HCR for this vCPU, as last written */
 	uint32_t inbox[NR_IRQS / 32];	/* injected since the last refill */
+	/*
+	 * SGIs sent to this vCPU (GICD_SGIR), not yet in its model: bit
+	 * (sgi % 8) * 8 + source of word sgi / 8.  Set by any CPU without the
+	 * lock, folded in by the refills under it (sgi_fold).
+	 */
+	uint64_t sgi_mail[NR_SGIS / 8];
 	uint8_t resident;	/* its LRs, VMCR and APR are in its CPU's GICH */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
 };
@@ -121,7 +137,7 @@ static struct vgic *vgic_of(const struct vm *vm)
 	return g->vm ? g : 0;
 }
 
-static struct virq *virq_get(struct vgic *g, struct vcpu *v, uint32_t intid)
+HOT struct virq *virq_get(struct vgic *g, struct vcpu *v, uint32_t intid)
 {
 	if (intid < NR_PRIV)
 		return &cpus[v->id].priv[intid];
@@ -134,7 +150,7 @@ static uint32_t vcpu_index(const struct vcpu *v)
 }
 
 /* The vCPU an SPI is delivered to: the first one it targets (1-of-N). */
-static struct vcpu *spi_target(struct vgic *g, const struct virq *q)
+HOT struct vcpu *spi_target(struct vgic *g, const struct virq *q)
 {
 	for (uint32_t i = 0; i < g->nr_cpus; i++)
 		if (q->targets & (1u << i))
@@ -143,7 +159,7 @@ static struct vcpu *spi_target(struct vgic *g, const struct virq *q)
 }
 
 /* v: the vCPU an SGI/PPI belongs to; SPIs are the VM's (v may be NULL). */
-static void mark_live(struct vgic *g, const struct vcpu *v, uint32_t intid)
+HOT void mark_live(struct vgic *g, const struct vcpu *v, uint32_t intid)
 {
 	if (intid < NR_PRIV) {
 		if (v)
@@ -179,12 +195,60 @@ static void mark(struct vgic *g, struct vcpu *v, uint32_t intid)
 	}
 }
 
-/* intid was made pending for target: it may just take a free LR (lr_add_new). */
-static void inject(struct vgic *g, struct vcpu *target, uint32_t intid)
+HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c);
+HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t intid);
+HOT int is_candidate(struct vgic *g, const struct vcpu *v, const struct virq *q, uint32_t intid);
+/* The vCPU whose list registers each physical CPU holds. */
+static struct vcpu *resident_on[PHIDIAS_NR_PCPUS];
+
+/* The SGIs mailed to v (sgir_write) into its model, as injections; lock held. */
+static void sgi_fold(struct vcpu *v)
 {
+	struct vgic_cpu *c = &cpus[v->id];
+
+	for (uint32_t w = 0; w < NR_SGIS / 8; w++) {
+		uint64_t m;
+
+		if (!__atomic_load_n(&c->sgi_mail[w], __ATOMIC_RELAXED))
+			continue;
+		m = __atomic_exchange_n(&c->sgi_mail[w], 0, __ATOMIC_ACQUIRE);
+		while (m) {
+			uint32_t b = (uint32_t)__builtin_ctzll(m), sgi = w * 8 + b / 8;
+
+			m &= m - 1;
+			c->priv[sgi].sgi_src |= (uint8_t)(1u << (b % 8));
+			c->live |= 1u << sgi;
+			c->inbox[0] |= 1u << sgi;
+		}
+	}
+}
+
+/*
+ * intid was made pending for target; lock held.  A target whose list
+ * registers this CPU holds, with nothing else to refill, gets it in a free
+ * LR at once: returns 1, and the vCPU sees it when it next runs.  Else it
+ * waits in the target's inbox for its next entry (lr_add_new): returns 0,
+ * and the caller kicks the target.
+ */
+static int inject(struct vgic *g, struct vcpu *target, uint32_t intid)
+{
+	struct vgic_cpu *c = &cpus[target->id];
+
 	mark_live(g, target, intid);
-	cpus[target->id].inbox[intid / 32] |= 1u << (intid % 32);
+	if (!target->virq_dirty && c->resident && resident_on[this_pcpu()->id] == target &&
+	    is_candidate(g, target, virq_get(g, target, intid), intid) &&
+	    lr_reclaim(g, target, c) && lr_add(g, target, c, intid))
+		return 1;
+	c->inbox[intid / 32] |= 1u << (intid % 32);
 	set_dirty(target, VIRQ_DIRTY_NEW);
+	return 0;
+}
+
+/* After inject: wake the target unless it runs here and will see its LR. */
+static void inject_kick(struct vcpu *target, int placed)
+{
+	if (!placed || target->state != VCPU_RUNNABLE)
+		vcpu_kick(target);
 }
 
 static void mark_all(struct vgic *g)
@@ -196,7 +260,7 @@ static void mark_all(struct vgic *g)
 	dirty_all(g);
 }
 
-static int is_pending(const struct virq *q, uint32_t intid)
+HOT int is_pending(const struct virq *q, uint32_t intid)
 {
 	if (intid < NR_SGIS)
 		return q->sgi_src != 0;
@@ -204,7 +268,7 @@ static int is_pending(const struct virq *q, uint32_t intid)
 }
 
 /* No longer pending or active in the model (its LR holds it, or it is done). */
-static void unmark_if_idle(struct vgic *g, struct vcpu *v, uint32_t intid)
+HOT void unmark_if_idle(struct vgic *g, struct vcpu *v, uint32_t intid)
 {
 	const struct virq *q = virq_get(g, v, intid);
 
@@ -223,6 +287,8 @@ static void unmark_if_idle(struct vgic *g, struct vcpu *v, uint32_t intid)
 static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid,
 			 uint32_t src)
 {
+	int placed = 0;
+
 	spin_lock(&g->lock);
 	if (intid >= NR_PRIV)
 		target = spi_target(g, &g->spi[intid - NR_PRIV]);
@@ -233,14 +299,14 @@ static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid,
 			q->sgi_src |= (uint8_t)(1u << (src & 7));
 		else
 			q->pending = 1;
-		inject(g, target, intid);
+		placed = inject(g, target, intid);
 	} else if (intid >= NR_PRIV) {
 		g->spi[intid - NR_PRIV].pending = 1;	/* waits for a target */
 		mark_live(g, 0, intid);
 	}
 	spin_unlock(&g->lock);
 	if (target)
-		vcpu_kick(target);
+		inject_kick(target, placed);
 }
 
 void virq_inject(struct vm *vm, uint32_t intid, struct vcpu *target, uint32_t src)
@@ -254,6 +320,7 @@ void virq_set_level(struct vm *vm, uint32_t intid, int level)
 {
 	struct vgic *g = vgic_of(vm);
 	struct vcpu *target;
+	int placed = 0;
 
 	if (intid < NR_PRIV || intid >= NR_IRQS || !g)
 		return;
@@ -261,12 +328,12 @@ void virq_set_level(struct vm *vm, uint32_t intid, int level)
 	g->spi[intid - NR_PRIV].level = (uint8_t)(level != 0);
 	target = spi_target(g, &g->spi[intid - NR_PRIV]);
 	if (level && target)
-		inject(g, target, intid);
+		placed = inject(g, target, intid);
 	else
 		mark(g, 0, intid);	/* a line that fell leaves the LRs on a refill */
 	spin_unlock(&g->lock);
 	if (level && target)
-		vcpu_kick(target);
+		inject_kick(target, placed);
 }
 
 void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
@@ -288,17 +355,68 @@ void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
 		vcpu_kick(v);
 }
 
+/*
+ * The virtual timer fired for v, whose list registers this CPU holds: the
+ * most frequent injection goes straight into an LR, the timer's own
+ * finished one or a free one, when nothing else waits for a refill.
+ * Returns 0 when make_pending must do it; lock held.
+ */
+static int vtimer_put(struct vgic *g, struct vcpu *v)
+{
+	struct vgic_cpu *c = &cpus[v->id];
+	struct virq *q = &c->priv[PHIDIAS_GUEST_VTIMER_IRQ];
+	uint32_t slot = NO_IRQ;
+
+	if (v->virq_dirty || !c->resident || c->hcr != GICH_HCR_EN || q->active ||
+	    !q->enabled || !(g->ctlr & 1))
+		return 0;
+	for (uint32_t used = c->lr_used; used; used &= used - 1) {
+		uint32_t i = (uint32_t)__builtin_ctz(used);
+
+		if ((c->lr_irq[i] & 0x3ff) != PHIDIAS_GUEST_VTIMER_IRQ)
+			continue;
+		if (!(gich_read_elrsr() & (1u << i)))
+			return 0;	/* the last one is not over */
+		slot = i;
+	}
+	if (slot == NO_IRQ) {
+		uint32_t free = ((1u << nr_lrs) - 1) & ~c->lr_used;
+
+		if (!free)
+			return 0;
+		slot = (uint32_t)__builtin_ctz(free);
+	}
+	/* As lr_write: hardware-linked, pending; the LR holds all its state. */
+	q->pending = 0;
+	c->lr_irq[slot] = PHIDIAS_GUEST_VTIMER_IRQ;
+	c->lr_used |= 1u << slot;
+	c->live &= ~(1u << PHIDIAS_GUEST_VTIMER_IRQ);
+	gich_write_lr(slot, GICH_LR_VIRTUAL(PHIDIAS_GUEST_VTIMER_IRQ) | GICH_LR_PRIO(q->prio) |
+		      (q->group ? GICH_LR_GROUP1 : 0) | GICH_LR_PENDING | GICH_LR_HW |
+		      GICH_LR_PHYS(PHIDIAS_GUEST_VTIMER_IRQ));
+	return 1;
+}
+
 int virq_physical(uint32_t intid)
 {
 	struct vcpu *cur = this_pcpu()->loaded;
 	struct vm *owner;
 
 	if (intid == phidias_config.plat.virt_timer_irq) {
+		struct vgic *g;
+		int placed;
+
 		/* Fired for the vCPU whose timer is loaded on this CPU. */
-		if (!cur || !vgic_of(cur->vm))
+		if (!cur || !(g = vgic_of(cur->vm)))
 			return 0;
 		cur->vtimer_fired = 1;
-		make_pending(vgic_of(cur->vm), cur, PHIDIAS_GUEST_VTIMER_IRQ, 0);
+		spin_lock(&g->lock);
+		placed = vtimer_put(g, cur);
+		spin_unlock(&g->lock);
+		if (placed)
+			inject_kick(cur, 1);
+		else
+			make_pending(g, cur, PHIDIAS_GUEST_VTIMER_IRQ, 0);
 		return 1;
 	}
 	owner = intid < NR_IRQS ? spi_owner[intid] : 0;
@@ -340,8 +458,6 @@ static int for_each_live(struct vgic *g, struct vcpu *v,
  * List registers
  */
 
-/* The vCPU whose list registers each physical CPU holds. */
-static struct vcpu *resident_on[PHIDIAS_NR_PCPUS];
 
 static void write_hcr(struct vgic_cpu *c, uint32_t hcr)
 {
@@ -351,10 +467,13 @@ static void write_hcr(struct vgic_cpu *c, uint32_t hcr)
 	}
 }
 
-/* Fold v's list registers back into the model and empty them; lock held. */
-static void lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
+/*
+ * Fold v's list registers back into the model and empty them; lock held.
+ * Returns how many still held a pending or active interrupt.
+ */
+static uint32_t lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 {
-	uint32_t used = c->lr_used;
+	uint32_t used = c->lr_used, kept = 0;
 
 	while (used) {
 		uint32_t i = (uint32_t)__builtin_ctz(used);
@@ -367,7 +486,11 @@ static void lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 		intid = c->lr_irq[i] & 0x3ff;
 		src = (c->lr_irq[i] >> LR_SRC_SHIFT) & 7;
 		q = virq_get(g, v, intid);
-		mark_live(g, v, intid);
+		/* Still pending or active: the model holds it again (idle: no longer). */
+		if (lr & (GICH_LR_PENDING | GICH_LR_ACTIVE)) {
+			mark_live(g, v, intid);
+			kept++;
+		}
 		/*
 		 * A level-sensitive line is its own pending state, not the LR's;
 		 * but a pending latch set through GICD_ISPENDR stays until the
@@ -387,6 +510,7 @@ static void lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 	c->lr_used = 0;
 	/* Empty LRs would meet an underflow condition at once. */
 	write_hcr(c, GICH_HCR_EN);
+	return kept;
 }
 
 static int deliverable(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg)
@@ -404,10 +528,20 @@ static void sync_if_resident(struct vgic *g, struct vcpu *v)
 {
 	struct vgic_cpu *c = &cpus[v->id];
 
+	sgi_fold(v);
 	if (c->resident && c->lr_used && resident_on[this_pcpu()->id] == v) {
 		lr_sync(g, v, c);
 		set_dirty(v, VIRQ_DIRTY_ALL);
 	}
+}
+
+static int mail_waits(const struct vgic_cpu *c)
+{
+	uint64_t any = 0;
+
+	for (uint32_t w = 0; w < NR_SGIS / 8; w++)
+		any |= __atomic_load_n(&c->sgi_mail[w], __ATOMIC_RELAXED);
+	return any != 0;
 }
 
 /* Nothing marked live for v: a racy look, see virq_pending. */
@@ -438,9 +572,10 @@ int virq_pending(struct vcpu *v)
 	 * an injection marks after this look, it then kicks the vCPU, which
 	 * sched_block sees (v->wake) under the pcpu lock.
 	 */
-	if (nothing_live(g, v))
+	if (nothing_live(g, v) && !mail_waits(c))
 		return 0;
 	spin_lock(&g->lock);
+	sgi_fold(v);
 	found = for_each_live(g, v, deliverable, 0);
 	spin_unlock(&g->lock);
 	return found;
@@ -495,7 +630,7 @@ static uint32_t rank(const struct virq *q, uint32_t intid)
 	return (q->active ? 0 : 1u << 20) | ((uint32_t)q->prio << 10) | intid;
 }
 
-static int is_candidate(struct vgic *g, const struct vcpu *v, const struct virq *q, uint32_t intid)
+HOT int is_candidate(struct vgic *g, const struct vcpu *v, const struct virq *q, uint32_t intid)
 {
 	if (intid >= NR_PRIV && spi_target(g, q) != v)
 		return 0;
@@ -619,26 +754,27 @@ static void lr_fill(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 }
 
 /*
- * Only new injections since the last refill (c->inbox), nothing waiting
- * beyond the LRs (GICH_HCR asks for no maintenance): every candidate is
- * in an LR already, so each new one just takes a free LR (GICH_ELRSR:
- * the guest has finished with it).  Returns 0 when a full refill is needed
- * instead (no free LR, the interrupt is in an LR already); lock held.
+ * Free the LRs the guest has finished with (GICH_ELRSR): their interrupts
+ * are over.  Returns 0 when only a full refill will do: a maintenance
+ * interrupt is requested (more wait than the LRs hold), or a finished LR
+ * held a level-sensitive interrupt, whose EOI maintenance re-checks the
+ * line.  Lock held, v resident here.
  */
-static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
+HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 {
-	uint32_t all = (1u << nr_lrs) - 1, empty;
+	uint32_t empty;
 
 	if (c->hcr != GICH_HCR_EN)
 		return 0;
-	/* LRs the guest has finished with: their interrupts are over. */
+	if (!c->lr_used)
+		return 1;
 	empty = c->lr_used & gich_read_elrsr();
 	for (uint32_t e = empty; e; e &= e - 1) {
 		uint32_t old_id = c->lr_irq[__builtin_ctz(e)] & 0x3ff;
 		const struct virq *old = virq_get(g, v, old_id);
 
 		if (!old->edge && !old->hw && old_id >= NR_SGIS)
-			return 0;	/* a level one: its EOI maintenance re-checks the line */
+			return 0;
 	}
 	for (uint32_t e = empty; e; e &= e - 1) {
 		uint32_t old_id = c->lr_irq[__builtin_ctz(e)] & 0x3ff;
@@ -647,25 +783,46 @@ static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 		unmark_if_idle(g, v, old_id);
 	}
 	c->lr_used &= ~empty;
+	return 1;
+}
+
+/*
+ * Put candidate intid, newly pending, into a free LR, after lr_reclaim;
+ * 0 if none is free or an LR holds it already (a full refill then).
+ */
+HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t intid)
+{
+	uint32_t free = ((1u << nr_lrs) - 1) & ~c->lr_used;
+	int more = 0;
+
+	for (uint32_t used = c->lr_used; used; used &= used - 1)
+		if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
+			return 0;
+	if (!free)
+		return 0;
+	lr_write(g, v, c, (uint32_t)__builtin_ctz(free), intid, &more);
+	if (more)	/* the other sources come when this one is taken */
+		write_hcr(c, GICH_HCR_EN | GICH_HCR_NPIE);
+	return 1;
+}
+
+/*
+ * Only new injections since the last refill (c->inbox), nothing waiting
+ * beyond the LRs (GICH_HCR asks for no maintenance): every candidate is
+ * in an LR already, so each new one just takes a free LR.  Returns 0 when
+ * a full refill is needed instead; lock held.
+ */
+static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
+{
+	if (!lr_reclaim(g, v, c))
+		return 0;
 	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
 		while (c->inbox[w]) {
 			uint32_t intid = w * 32 + (uint32_t)__builtin_ctz(c->inbox[w]);
-			uint32_t free;
-			int more = 0;
 
-			if (!is_candidate(g, v, virq_get(g, v, intid), intid)) {
-				c->inbox[w] &= c->inbox[w] - 1;
-				continue;
-			}
-			for (uint32_t used = c->lr_used; used; used &= used - 1)
-				if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
-					return 0;
-			free = all & ~c->lr_used;
-			if (!free)
+			if (is_candidate(g, v, virq_get(g, v, intid), intid) &&
+			    !lr_add(g, v, c, intid))
 				return 0;
-			lr_write(g, v, c, (uint32_t)__builtin_ctz(free), intid, &more);
-			if (more)	/* the other sources come when this one is taken */
-				write_hcr(c, GICH_HCR_EN | GICH_HCR_NPIE);
 			c->inbox[w] &= c->inbox[w] - 1;
 		}
 	}
@@ -681,7 +838,9 @@ void virq_entry(struct vcpu *v)
 	if (!g)
 		return;
 	spin_lock(&g->lock);
-	why = __atomic_exchange_n(&v->virq_dirty, 0, __ATOMIC_RELAXED);
+	/* Acquire: what sgir_write mailed before marking v dirty (a release). */
+	why = __atomic_exchange_n(&v->virq_dirty, 0, __ATOMIC_ACQUIRE);
+	sgi_fold(v);
 	if (why == VIRQ_DIRTY_NEW && lr_add_new(g, v, c)) {
 		spin_unlock(&g->lock);
 		return;
@@ -727,9 +886,11 @@ void virq_load(struct vcpu *v)
 	gich_write_hcr(c->hcr);
 	if (c->vtimer_active)
 		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 1);
-	/* Its LRs are empty: fill them if anything may be pending or active. */
-	if (c->hcr && !nothing_live(vgic_of(v->vm), v))
-		set_dirty(v, VIRQ_DIRTY_ALL);
+	/*
+	 * Its LRs are empty.  What it must find in them is marked already: a
+	 * full refill if its unload folded anything back (virq_unload), new
+	 * injections since then in its inbox, any other change by mark().
+	 */
 }
 
 void virq_unload(struct vcpu *v)
@@ -741,17 +902,29 @@ void virq_unload(struct vcpu *v)
 	if (!c->resident)
 		return;
 	if (g && c->lr_used) {
+		/* More waited than the LRs held: the model has those. */
+		uint32_t overflow = c->hcr & ~GICH_HCR_EN;
+
 		spin_lock(&g->lock);
-		lr_sync(g, v, c);
+		if (lr_sync(g, v, c) || overflow)
+			set_dirty(v, VIRQ_DIRTY_ALL);	/* refilled when it is loaded again */
 		spin_unlock(&g->lock);
 	}
 	c->vmcr = gich_read_vmcr();
 	c->apr = gich_read_apr();
-	/* The physical timer interrupt stays active until the guest's EOI. */
-	c->vtimer_active = (uint8_t)gic_ppi_active(ppi);
+	/*
+	 * The physical timer interrupt stays active until the guest's EOI:
+	 * acknowledged, it is pending or active in the model (after lr_sync).
+	 */
+	c->vtimer_active = (c->priv[PHIDIAS_GUEST_VTIMER_IRQ].pending ||
+			    c->priv[PHIDIAS_GUEST_VTIMER_IRQ].active) && gic_ppi_active(ppi);
 	if (c->vtimer_active)
 		gic_set_ppi_active(ppi, 0);
-	write_hcr(c, 0);
+	/*
+	 * GICH_HCR stays as it is: with its LRs empty it is EN alone (or 0,
+	 * no vGIC), which raises no maintenance interrupt, and the next
+	 * virq_load writes its own.
+	 */
 	c->resident = 0;
 	resident_on[this_pcpu()->id] = 0;
 }
@@ -864,7 +1037,11 @@ static void bytes_write(struct vgic *g, struct vcpu *v, uint64_t reg, uint32_t s
 	}
 }
 
-static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, uint32_t *kick)
+/*
+ * GICD_SGIR, without the VM's lock: each target's new source goes into its
+ * mailbox, which its refill folds in (sgi_fold), and the target is kicked.
+ */
+static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val)
 {
 	uint32_t sgi = val & 0xf;
 	uint32_t filter = (val >> 24) & 3;
@@ -877,12 +1054,15 @@ static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val, uint32_t *k
 		list = 1u << self;
 	else if (filter == 3)
 		return;
-	for (uint32_t i = 0; i < g->nr_cpus; i++) {
-		if (!(list & (1u << i)))
-			continue;
-		cpus[g->vm->vcpus[i].id].priv[sgi].sgi_src |= (uint8_t)(1u << self);
-		inject(g, &g->vm->vcpus[i], sgi);
-		*kick |= 1u << i;
+	list &= (1u << g->nr_cpus) - 1;
+	while (list) {
+		struct vcpu *t = &g->vm->vcpus[__builtin_ctz(list)];
+
+		list &= list - 1;
+		__atomic_or_fetch(&cpus[t->id].sgi_mail[sgi / 8], 1ull << ((sgi % 8) * 8 + self),
+				  __ATOMIC_RELAXED);
+		__atomic_or_fetch(&t->virq_dirty, VIRQ_DIRTY_NEW, __ATOMIC_RELEASE);
+		vcpu_kick(t);
 	}
 }
 
@@ -935,7 +1115,7 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 }
 
 static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t size,
-		       uint32_t val, uint32_t *kick)
+		       uint32_t val)
 {
 	uint64_t reg = off & ~3ull;
 	uint32_t first = (uint32_t)((reg & 0x7f) * 8);
@@ -962,8 +1142,6 @@ static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t si
 		g->ctlr = val & 1;
 		mark_all(g);
 	}
-	else if (reg == GICD_SGIR)
-		sgir_write(g, v, val, kick);
 	else if (reg >= GICD_IGROUPR && reg < GICD_ISENABLER) {
 		/* A plain register, not set/clear: ones set, zeros clear. */
 		bits_write(g, v, first, GROUP, 1, val);
@@ -1000,48 +1178,48 @@ static int holds_lr_state(uint64_t off)
 }
 
 /* Writes, and reads of what the list registers hold: under the lock. */
-static enum mmio_result __attribute__((noinline))
+static void __attribute__((noinline))
 vgicd_access_locked(struct vgic *g, struct vcpu *v, struct mmio_access *acc)
 {
-	uint32_t kick = 0;	/* vCPU mask, as wide as GICD_SGIR's list */
-
 	spin_lock(&g->lock);
+	/* What the guest sees now, LRs and SGIs sent to it included. */
+	sync_if_resident(g, v);
 	if (acc->write) {
-		/* Apply the write to what the guest sees now, LRs included. */
-		if (acc->offset != GICD_SGIR)
-			sync_if_resident(g, v);
-		dist_write(g, v, acc->offset, acc->size, (uint32_t)acc->value, &kick);
-		if (acc->offset != GICD_SGIR)
-			dirty_all(g);	/* priorities, targets, enables: refill */
+		dist_write(g, v, acc->offset, acc->size, (uint32_t)acc->value);
+		dirty_all(g);	/* priorities, targets, enables: refill */
 	} else {
-		sync_if_resident(g, v);
 		acc->value = dist_read(g, v, acc->offset, acc->size);
 	}
 	spin_unlock(&g->lock);
 	/* Enabling, pending or routing something may have made it deliverable. */
-	if (acc->write && acc->offset != GICD_SGIR)
-		kick = ~0u;
-	for (uint32_t i = 0; i < g->nr_cpus; i++)
-		if (kick & (1u << i))
+	if (acc->write)
+		for (uint32_t i = 0; i < g->nr_cpus; i++)
 			vcpu_kick(&g->vm->vcpus[i]);
-	return MMIO_HANDLED;
 }
 
 static enum mmio_result vgicd_access(struct vcpu *v, void *opaque, struct mmio_access *acc)
 {
 	struct vgic *g = opaque;
 
-	if ((acc->size != 4 || (acc->offset & 3)) &&
-	    (acc->size != 1 || !byte_ok(acc->offset)))
+	int word = acc->size == 4 && !(acc->offset & 3);
+
+	if (!word && (acc->size != 1 || !byte_ok(acc->offset)))
 		return MMIO_ERROR;	/* words, and bytes where GICv2 4.1.4 allows them */
-	if (acc->write || holds_lr_state(acc->offset))
-		return vgicd_access_locked(g, v, acc);
-	/*
-	 * Configuration, enables, priorities, targets: plain fields only the
-	 * guest's writes change (under the lock, each a single byte or word),
-	 * so a read needs neither the lock nor the LRs.
-	 */
-	acc->value = dist_read(g, v, acc->offset, acc->size);
+	if (acc->write) {
+		if (word && acc->offset == GICD_SGIR)
+			sgir_write(g, v, (uint32_t)acc->value);	/* the IPI: no lock */
+		else
+			vgicd_access_locked(g, v, acc);
+	} else if (holds_lr_state(acc->offset)) {
+		vgicd_access_locked(g, v, acc);
+	} else {
+		/*
+		 * Configuration, enables, priorities, targets: plain fields
+		 * only the guest's writes change (under the lock, each a single
+		 * byte or word), so a read needs neither the lock nor the LRs.
+		 */
+		acc->value = dist_read(g, v, acc->offset, acc->size);
+	}
 	return MMIO_HANDLED;
 }
 
@@ -1052,6 +1230,8 @@ static void reset(struct vgic *g)
 
 		set_dirty(&g->vm->vcpus[j], VIRQ_DIRTY_ALL);	/* parked: none resident */
 		memset(c->inbox, 0, sizeof(c->inbox));
+		for (uint32_t w = 0; w < NR_SGIS / 8; w++)
+			__atomic_store_n(&c->sgi_mail[w], 0, __ATOMIC_RELAXED);
 		memset(c->priv, 0, sizeof(c->priv));
 		for (uint32_t i = 0; i < NR_SGIS; i++) {
 			c->priv[i].enabled = 1;

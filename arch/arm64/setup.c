@@ -51,6 +51,15 @@ void arch_mmu_enable(void)
 	isb();
 }
 
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
+		   HCR_BSU_IS | HCR_TSC | HCR_TIDCP | HCR_RW)
+
+void arch_trap_wait(int trap)
+{
+	/* In force from the ERET into the guest, a context synchronization. */
+	sysreg_write(hcr_el2, HCR_GUEST | (trap ? HCR_TWI | HCR_TWE : 0));
+}
+
 void arch_cpu_setup(struct pcpu *p)
 {
 	uint64_t vtcr = TCR_T0SZ | VTCR_SL0_LEVEL1 | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
@@ -64,9 +73,7 @@ void arch_cpu_setup(struct pcpu *p)
 	 * reach the physical core's controls, shared with other VMs; they trap
 	 * and are UNDEFINED to guests.
 	 */
-	sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |
-			      HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC |
-			      HCR_TIDCP | HCR_RW);
+	sysreg_write(hcr_el2, HCR_GUEST | HCR_TWI | HCR_TWE);	/* sched: wait_policy */
 	/*
 	 * FP/SIMD not trapped: guests use it, switches save it.  PMU, debug,
 	 * trace and activity monitors do trap (arch/debug.h).

@@ -87,6 +87,10 @@ static void type(const char *s)
 		console_irq();
 }
 
+/* The scheduler: asked to trap the writer's next WFI while its line is not shown. */
+static int idle_traps;
+void sched_trap_idle(void) { idle_traps++; }
+
 /* Timer events: one list, run when the test moves time on. */
 static struct event *queued[8];
 
@@ -345,6 +349,34 @@ static void test_a_vm_that_never_reads_cannot_keep_the_keyboard(void)
 	CHECK(devs[1].len == devs[1].room, "nothing more reached b");
 }
 
+static void test_a_partial_line_makes_the_next_wait_seen(void)
+{
+	int before;
+
+	vm_puts(1, "b done\n");
+	CHECK(!console_vm_unshown(&vms[1]), "nothing of b unshown");
+	before = idle_traps;
+	vm_puts(1, "b# ");
+	CHECK(idle_traps > before, "a partial line traps the writer's WFI");
+	CHECK(console_vm_unshown(&vms[1]), "b's prompt is not on the screen yet");
+	console_vm_flush(&vms[1]);
+	CHECK(!console_vm_unshown(&vms[1]), "shown once b waits");
+	vm_puts(1, "\n");
+}
+
+static void test_a_switch_does_not_cut_a_line_being_written(void)
+{
+	size_t mark;
+
+	vm_puts(0, "a: half a li");	/* a prints a line, not a prompt */
+	mark = screen_len;
+	type("\x1c" "1");
+	CHECK(strstr(since(mark), "console input -> 'a'"), "switch to a: %s", since(mark));
+	CHECK(!strstr(since(mark), "half"), "the unfinished line is not shown: '%s'", since(mark));
+	vm_puts(0, "ne\n");
+	CHECK(ends_with(screen, "[a] a: half a line\r\n"), "it comes whole: '%s'", since(mark));
+}
+
 static void test_panic_while_printing_still_prints(void)
 {
 	size_t mark = screen_len;
@@ -374,6 +406,8 @@ int main(void)
 	test_focus_leaves_a_vm_that_stops();
 	test_flow_control_holds_input_until_there_is_room();
 	test_a_vm_that_never_reads_cannot_keep_the_keyboard();
+	test_a_partial_line_makes_the_next_wait_seen();
+	test_a_switch_does_not_cut_a_line_being_written();
 	test_panic_while_printing_still_prints();
 	return unit_summary("test_console");
 }

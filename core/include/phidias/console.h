@@ -24,6 +24,8 @@ void console_init(void);
 void console_vm_putc(struct vm *vm, char c);
 /* The VM waits (for input, or in WFI): show its pending partial line. */
 void console_vm_flush(struct vm *vm);
+/* The VM's partial line has characters not on the screen yet (a racy look). */
+int console_vm_unshown(const struct vm *vm);
 /* Where characters typed while the VM has focus go. */
 void console_attach_input(struct vm *vm, console_input_fn fn, void *opaque);
 /* The VM's device refused input (-ENOSPC) and has room again; not under its lock. */

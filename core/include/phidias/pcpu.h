@@ -25,6 +25,8 @@ struct pcpu {
 	const struct phidias_pcpu_config *cfg;
 	uint32_t rr_index;	/* position of current in cfg->vcpus */
 	uint32_t need_resched;
+	/* Its guest's WFI/WFE wait natively, untrapped (sched.c: wait_policy). */
+	uint32_t wait_native;
 	struct event slice_end;
 	struct event *events;	/* ordered timer events */
 	spinlock_t lock;	/* vCPU state changes from other CPUs */

@@ -15,6 +15,11 @@ void sched_block(void);
 /* Run the current CPU's first vCPU; never returns. */
 void sched_start(void) __attribute__((noreturn));
 /*
+ * The current vCPU's VM has console output not yet shown: its next WFI
+ * must reach the scheduler (sched_block shows the line when the VM idles).
+ */
+void sched_trap_idle(void);
+/*
  * Wait until physical CPU cpu has parked the vCPUs set VCPU_STOPPED before
  * the call: none runs guest code or is inside a trap there, and none is
  * still loaded there (so nothing of it is saved later over a reset).  The

@@ -13,12 +13,15 @@ enum vm_state {
 
 struct vcpu;
 
+struct mmio_vm;
+
 struct vm {
 	const struct phidias_vm_config *cfg;
 	struct vcpu *vcpus;	/* cfg->nr_vcpus consecutive entries */
 	volatile uint32_t state;	/* enum vm_state, changed atomically */
 	uint32_t vcpus_on;	/* vCPUs not OFF (PSCI); the last CPU_OFF stops the VM */
 	uint64_t cntvoff;
+	struct mmio_vm *mmio;	/* its emulated regions (core/mmio.c); NULL: none */
 	/*
 	 * A reset's reload (vm_reset_continue): the next item (RAM regions,
 	 * then images) and how much of it is done; the CPU doing it keeps its

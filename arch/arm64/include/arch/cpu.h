@@ -36,6 +36,13 @@ void arch_zero_guest(uint64_t pa, uint64_t size);
 int64_t arch_psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context);
 void arch_psci_system_off(void) __attribute__((noreturn));
 
+/*
+ * Whether this CPU's guest WFI and WFE trap to the hypervisor
+ * (HCR_EL2.TWI/TWE); when not, they wait natively, and any interrupt for
+ * the guest or the hypervisor ends the wait.
+ */
+void arch_trap_wait(int trap);
+
 /* Leave EL2 into the current vCPU of this physical CPU; never returns. */
 void arch_enter_guest(void) __attribute__((noreturn));
 
