@@ -300,6 +300,5 @@ void vcpu_kick(struct vcpu *v)
 {
 	v->wake = 1;
 	__asm__ volatile("dmb ish" ::: "memory");
-	if (v->pcpu != this_pcpu())
-		xcore_wake(v->pcpu->id);
+	xcore_wake(v->pcpu->id);
 }

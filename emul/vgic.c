@@ -144,6 +144,12 @@ HOT struct virq *virq_get(struct vgic *g, struct vcpu *v, uint32_t intid)
 	return &g->spi[intid - NR_PRIV];
 }
 
+/* An LR naming intid with its priority and group; the state bits are added. */
+HOT uint32_t lr_base(const struct virq *q, uint32_t intid)
+{
+	return GICH_LR_VIRTUAL(intid) | GICH_LR_PRIO(q->prio) | (q->group ? GICH_LR_GROUP1 : 0);
+}
+
 static uint32_t vcpu_index(const struct vcpu *v)
 {
 	return v->cfg->index;
@@ -391,8 +397,7 @@ static int vtimer_put(struct vgic *g, struct vcpu *v)
 	c->lr_irq[slot] = PHIDIAS_GUEST_VTIMER_IRQ;
 	c->lr_used |= 1u << slot;
 	c->live &= ~(1u << PHIDIAS_GUEST_VTIMER_IRQ);
-	gich_write_lr(slot, GICH_LR_VIRTUAL(PHIDIAS_GUEST_VTIMER_IRQ) | GICH_LR_PRIO(q->prio) |
-		      (q->group ? GICH_LR_GROUP1 : 0) | GICH_LR_PENDING | GICH_LR_HW |
+	gich_write_lr(slot, lr_base(q, PHIDIAS_GUEST_VTIMER_IRQ) | GICH_LR_PENDING | GICH_LR_HW |
 		      GICH_LR_PHYS(PHIDIAS_GUEST_VTIMER_IRQ));
 	return 1;
 }
@@ -662,8 +667,7 @@ static uint32_t lr_write(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uin
 {
 	uint32_t src = 0, tag = 0;
 	struct virq *q = virq_get(g, v, intid);
-	uint32_t lr = GICH_LR_VIRTUAL(intid) | GICH_LR_PRIO(q->prio) |
-		      (q->group ? GICH_LR_GROUP1 : 0);
+	uint32_t lr = lr_base(q, intid);
 
 	if (q->active)
 		lr |= GICH_LR_ACTIVE;

@@ -51,6 +51,11 @@ void arch_mmu_enable(void)
 	isb();
 }
 
+/*
+ * HCR_EL2 while guests run.  TIDCP: the IMPLEMENTATION DEFINED registers
+ * (S3_x_C11/C15_x) can reach the physical core's controls, shared with
+ * other VMs; they trap and are UNDEFINED to guests.
+ */
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
 		   HCR_BSU_IS | HCR_TSC | HCR_TIDCP | HCR_RW)
 
@@ -68,12 +73,7 @@ void arch_cpu_setup(struct pcpu *p)
 
 	sysreg_write(tpidr_el2, p);
 	sysreg_write(vtcr_el2, vtcr);
-	/*
-	 * TIDCP: the IMPLEMENTATION DEFINED registers (S3_x_C11/C15_x) can
-	 * reach the physical core's controls, shared with other VMs; they trap
-	 * and are UNDEFINED to guests.
-	 */
-	sysreg_write(hcr_el2, HCR_GUEST | HCR_TWI | HCR_TWE);	/* sched: wait_policy */
+	arch_trap_wait(1);	/* until the scheduler's wait_policy says otherwise */
 	/*
 	 * FP/SIMD not trapped: guests use it, switches save it.  PMU, debug,
 	 * trace and activity monitors do trap (arch/debug.h).
