@@ -136,8 +136,15 @@ void psci_guest_call(struct vcpu *v)
 		if (off)
 			v->state = VCPU_OFF;
 		spin_unlock(&v->pcpu->lock);
-		if (off)
+		if (off) {
+			/*
+			 * Away from it before the guest runs again, even if
+			 * a CPU_ON from another CPU makes it runnable first:
+			 * only run() applies that CPU_ON's reset.
+			 */
+			xcore_kick(v->pcpu->id);
 			vm_vcpu_off(v->vm);
+		}
 		return;
 	}
 	case PSCI_CPU_ON:

@@ -7,12 +7,18 @@ leaves nothing of the old guest's state behind."""
 
 import re
 
+import pytest
+
 from phidias_qemu import ALL_STOPPED, TICK, banner_of, load_scenario
 
 RESULT = r"^hotplug: (?P<check>[a-z0-9_]+): (?P<verdict>PASS|FAIL)(?P<rest>.*)$"
 
 
-def test_hotplugged_vcpu_restarts_fresh_and_last_cpu_off_stops_the_vm(start):
+# A CPU_ON that lands between its target's CPU_OFF and that CPU's way back to
+# the guest once made the vCPU return from CPU_OFF with its old registers, in
+# about 4 boots of 10: a few boots (0.3 s each) make that unlikely to pass.
+@pytest.mark.parametrize("boot", range(8))
+def test_hotplugged_vcpu_restarts_fresh_and_last_cpu_off_stops_the_vm(start, boot):
     scenario = load_scenario("hotplug")
     qemu = start("hotplug")
     qemu.expect("phidias", banner_of(scenario))
