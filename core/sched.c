@@ -19,10 +19,18 @@
 struct pcpu pcpus[PHIDIAS_NR_PCPUS];
 static uint64_t slice_ticks;
 
+/*
+ * The slice ends at p->slice_deadline.  A new slice (run()) moves only that
+ * deadline, not the queued event: one that fires early re-arms itself.
+ */
 static void slice_end(struct event *ev)
 {
-	(void)ev;
-	this_pcpu()->need_resched = 1;
+	struct pcpu *p = this_pcpu();
+
+	if (arch_counter() < p->slice_deadline)
+		event_add(ev, p->slice_deadline);
+	else
+		p->need_resched = 1;
 }
 
 static void vtimer_wake(struct event *ev)
@@ -47,28 +55,34 @@ void sched_init_cpu(void)
 		event_init(&vcpus[p->cfg->vcpus[i]].timer_wake, vtimer_wake);
 }
 
-/* Is v able to run?  Turns a woken blocked vCPU runnable; pcpu lock held. */
-static int can_run(struct vcpu *v)
+/* A blocked vCPU was woken: runnable again; pcpu lock held. */
+static void __attribute__((noinline)) unblock(struct vcpu *v)
 {
-	if (v->state == VCPU_BLOCKED && v->wake) {
-		v->wake = 0;
-		v->state = VCPU_RUNNABLE;
-		event_cancel(&v->timer_wake);
-	}
+	v->wake = 0;
+	v->state = VCPU_RUNNABLE;
+	event_cancel(&v->timer_wake);
+}
+
+/* Is v able to run?  Turns a woken blocked vCPU runnable; pcpu lock held. */
+static inline int can_run(struct vcpu *v)
+{
+	if (v->state == VCPU_BLOCKED && v->wake)
+		unblock(v);
 	return v->state == VCPU_RUNNABLE;
 }
 
 /* The next runnable vCPU after the current position, or NULL. */
-static struct vcpu *pick(struct pcpu *p)
+static inline __attribute__((always_inline)) struct vcpu *pick(struct pcpu *p)
 {
 	uint32_t n = p->cfg->nr_vcpus;
 	struct vcpu *found = 0;
 
 	spin_lock(&p->lock);
-	for (uint32_t i = 1; i <= n && !found; i++) {
-		uint32_t idx = (p->rr_index + i) % n;
-		struct vcpu *v = &vcpus[p->cfg->vcpus[idx]];
+	for (uint32_t i = 1, idx = p->rr_index; i <= n && !found; i++) {
+		struct vcpu *v;
 
+		idx = idx + 1 < n ? idx + 1 : 0;
+		v = &vcpus[p->cfg->vcpus[idx]];
 		if (can_run(v)) {
 			p->rr_index = idx;
 			found = v;
@@ -102,6 +116,7 @@ static inline void park_ack(struct pcpu *p)
 		return;
 	if (p->loaded && p->loaded->state == VCPU_STOPPED)
 		unload(p);
+	arch_fp_flush();	/* nor its FP/SIMD registers, kept lazily */
 	__atomic_store_n(&p->park_ack, req, __ATOMIC_RELEASE);
 	sev();
 }
@@ -115,6 +130,7 @@ void sched_park(uint32_t cpu)
 		/* Called from a trap of ours: nothing of it runs until we return. */
 		if (self->loaded && self->loaded->state == VCPU_STOPPED)
 			unload(self);
+		arch_fp_flush();
 		return;
 	}
 	seq = __atomic_add_fetch(&p->park_req, 1, __ATOMIC_ACQ_REL);
@@ -177,13 +193,16 @@ static void run(struct pcpu *p, struct vcpu *next)
 	p->need_resched = 0;
 	wait_policy(p);
 	/* Alone on its CPU, a vCPU has no slice to end, unless a reset waits. */
-	if (p->cfg->nr_vcpus > 1 || p->resetting)
-		event_add(&p->slice_end, arch_counter() + slice_ticks);
+	if (p->cfg->nr_vcpus > 1 || p->resetting) {
+		p->slice_deadline = arch_counter() + slice_ticks;
+		if (!p->slice_end.queued)
+			event_add(&p->slice_end, p->slice_deadline);
+	}
 }
 
-void sched_schedule(void)
+/* A park to answer, a reset to continue, or nothing to run: the loop. */
+static struct vcpu * __attribute__((noinline)) schedule_wait(struct pcpu *p)
 {
-	struct pcpu *p = this_pcpu();
 	struct vcpu *next;
 
 	for (;;) {
@@ -203,6 +222,19 @@ void sched_schedule(void)
 		wfi();
 		irq_handle();
 	}
+	return next;
+}
+
+void sched_schedule(void)
+{
+	struct pcpu *p = this_pcpu();
+	struct vcpu *next = 0;
+
+	/* The common case, a switch at once: none of the loop's work. */
+	if (p->park_req == p->park_ack && !p->resetting)
+		next = pick(p);
+	if (!next)
+		next = schedule_wait(p);
 	run(p, next);
 }
 

@@ -7,7 +7,8 @@
 
 #define HYP_PRIORITY 0xa0
 
-static volatile uint8_t *gicd, *gicc, *gich;
+static volatile uint8_t *gicd, *gicc;
+volatile uint8_t *gic_gich;
 static uint32_t nr_irqs;
 /*
  * GIC CPU interface mask of each physical CPU, as the distributor names it
@@ -30,14 +31,12 @@ static inline void d_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(
 static inline uint32_t d_read32(uint32_t off) { return *(volatile uint32_t *)(gicd + off); }
 static inline void c_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gicc + off) = v; }
 static inline uint32_t c_read32(uint32_t off) { return *(volatile uint32_t *)(gicc + off); }
-static inline void h_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gich + off) = v; }
-static inline uint32_t h_read32(uint32_t off) { return *(volatile uint32_t *)(gich + off); }
 
 void gic_init_dist(uint64_t d, uint64_t c, uint64_t h)
 {
 	gicd = (volatile uint8_t *)d;
 	gicc = (volatile uint8_t *)c;
-	gich = (volatile uint8_t *)h;
+	gic_gich = (volatile uint8_t *)h;
 	nr_irqs = 32 * ((d_read32(GICD_TYPER) & 0x1f) + 1);
 	if (nr_irqs > 1020)
 		nr_irqs = 1020;
@@ -73,9 +72,9 @@ void gic_init_cpu(uint32_t cpu)
 	c_write32(GICC_BPR, 0);
 	c_write32(GICC_CTLR, 3 | GICC_CTLR_EOIMODE);
 	for (uint32_t i = 0; i < gich_nr_lrs(); i++)
-		h_write32(GICH_LR0 + 4 * i, 0);
-	h_write32(GICH_APR, 0);
-	h_write32(GICH_HCR, GICH_HCR_EN);
+		gich_write32(GICH_LR0 + 4 * i, 0);
+	gich_write32(GICH_APR, 0);
+	gich_write32(GICH_HCR, GICH_HCR_EN);
 }
 
 void gic_enable_irq(uint32_t irq, uint32_t target_cpu)
@@ -126,17 +125,9 @@ void gic_set_ppi_active(uint32_t irq, int active)
 
 uint32_t gich_nr_lrs(void)
 {
-	return (h_read32(GICH_VTR) & 0x3f) + 1;
+	return (gich_read32(GICH_VTR) & 0x3f) + 1;
 }
 
-uint32_t gich_read_lr(uint32_t i) { return h_read32(GICH_LR0 + 4 * i); }
-void gich_write_lr(uint32_t i, uint32_t v) { h_write32(GICH_LR0 + 4 * i, v); }
-void gich_write_hcr(uint32_t v) { h_write32(GICH_HCR, v); }
-uint32_t gich_read_vmcr(void) { return h_read32(GICH_VMCR); }
-void gich_write_vmcr(uint32_t v) { h_write32(GICH_VMCR, v); }
-uint32_t gich_read_apr(void) { return h_read32(GICH_APR); }
-uint32_t gich_read_elrsr(void) { return h_read32(GICH_ELRSR0); }
-void gich_write_apr(uint32_t v) { h_write32(GICH_APR, v); }
 
 void gic_send_sgi(uint32_t sgi, uint32_t target_cpu)
 {

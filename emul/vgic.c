@@ -108,6 +108,7 @@ struct vgic_cpu {
 	 * lock, folded in by the refills under it (sgi_fold).
 	 */
 	uint64_t sgi_mail[NR_SGIS / 8];
+	uint32_t hcr_on;		/* GICH_HCR while loaded: EN, or 0 without a vGIC */
 	uint8_t resident;	/* its LRs, VMCR and APR are in its CPU's GICH */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
 };
@@ -207,8 +208,34 @@ HOT int is_candidate(struct vgic *g, const struct vcpu *v, const struct virq *q,
 /* The vCPU whose list registers each physical CPU holds. */
 static struct vcpu *resident_on[PHIDIAS_NR_PCPUS];
 
-/* The SGIs mailed to v (sgir_write) into its model, as injections; lock held. */
-static void sgi_fold(struct vcpu *v)
+/*
+ * SGI sgi from source src straight into a free list register of v, which
+ * this CPU holds, without the model: only when lr_add_new's condition holds
+ * (nothing waits beyond the LRs, the finished ones reclaimed) and the SGI is
+ * neither pending nor active anywhere yet.  Else 0: it goes into the model.
+ */
+HOT int sgi_place(struct vgic *g, struct vgic_cpu *c, uint32_t sgi, uint32_t src)
+{
+	const struct virq *q = &c->priv[sgi];
+	uint32_t free = ((1u << nr_lrs) - 1) & ~c->lr_used, i;
+
+	if (!free || q->sgi_src || q->active || !q->enabled || !(g->ctlr & 1))
+		return 0;
+	for (uint32_t used = c->lr_used; used; used &= used - 1)
+		if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == sgi)
+			return 0;
+	i = (uint32_t)__builtin_ctz(free);
+	c->lr_irq[i] = sgi | src << LR_SRC_SHIFT;
+	c->lr_used |= 1u << i;
+	gich_write_lr(i, lr_base(q, sgi) | GICH_LR_PENDING | GICH_LR_CPUID(src));
+	return 1;
+}
+
+/*
+ * The SGIs mailed to v (sgir_write) into its model, as injections; lock
+ * held.  direct: v's LRs are on this CPU and may take them (sgi_place).
+ */
+HOT void sgi_fold(struct vgic *g, struct vcpu *v, int direct)
 {
 	struct vgic_cpu *c = &cpus[v->id];
 
@@ -222,6 +249,8 @@ static void sgi_fold(struct vcpu *v)
 			uint32_t b = (uint32_t)__builtin_ctzll(m), sgi = w * 8 + b / 8;
 
 			m &= m - 1;
+			if (direct && sgi_place(g, c, sgi, b % 8))
+				continue;
 			c->priv[sgi].sgi_src |= (uint8_t)(1u << (b % 8));
 			c->live |= 1u << sgi;
 			c->inbox[0] |= 1u << sgi;
@@ -533,7 +562,7 @@ static void sync_if_resident(struct vgic *g, struct vcpu *v)
 {
 	struct vgic_cpu *c = &cpus[v->id];
 
-	sgi_fold(v);
+	sgi_fold(g, v, 0);
 	if (c->resident && c->lr_used && resident_on[this_pcpu()->id] == v) {
 		lr_sync(g, v, c);
 		set_dirty(v, VIRQ_DIRTY_ALL);
@@ -580,7 +609,7 @@ int virq_pending(struct vcpu *v)
 	if (nothing_live(g, v) && !mail_waits(c))
 		return 0;
 	spin_lock(&g->lock);
-	sgi_fold(v);
+	sgi_fold(g, v, 0);
 	found = for_each_live(g, v, deliverable, 0);
 	spin_unlock(&g->lock);
 	return found;
@@ -813,13 +842,11 @@ HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t inti
 /*
  * Only new injections since the last refill (c->inbox), nothing waiting
  * beyond the LRs (GICH_HCR asks for no maintenance): every candidate is
- * in an LR already, so each new one just takes a free LR.  Returns 0 when
- * a full refill is needed instead; lock held.
+ * in an LR already, so each new one just takes a free LR.  After
+ * lr_reclaim; returns 0 when a full refill is needed instead; lock held.
  */
 static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 {
-	if (!lr_reclaim(g, v, c))
-		return 0;
 	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
 		while (c->inbox[w]) {
 			uint32_t intid = w * 32 + (uint32_t)__builtin_ctz(c->inbox[w]);
@@ -844,10 +871,14 @@ void virq_entry(struct vcpu *v)
 	spin_lock(&g->lock);
 	/* Acquire: what sgir_write mailed before marking v dirty (a release). */
 	why = __atomic_exchange_n(&v->virq_dirty, 0, __ATOMIC_ACQUIRE);
-	sgi_fold(v);
-	if (why == VIRQ_DIRTY_NEW && lr_add_new(g, v, c)) {
-		spin_unlock(&g->lock);
-		return;
+	if (why == VIRQ_DIRTY_NEW && lr_reclaim(g, v, c)) {
+		sgi_fold(g, v, 1);
+		if (lr_add_new(g, v, c)) {
+			spin_unlock(&g->lock);
+			return;
+		}
+	} else {
+		sgi_fold(g, v, 0);
 	}
 	for (uint32_t w = 0; w < NR_IRQS / 32; w++)
 		c->inbox[w] = 0;
@@ -886,7 +917,7 @@ void virq_load(struct vcpu *v)
 	c->resident = 1;
 	gich_write_vmcr(c->vmcr);
 	gich_write_apr(c->apr);
-	c->hcr = vgic_of(v->vm) ? GICH_HCR_EN : 0;	/* no VGIC: no CPU interface */
+	c->hcr = c->hcr_on;
 	gich_write_hcr(c->hcr);
 	if (c->vtimer_active)
 		gic_set_ppi_active(phidias_config.plat.virt_timer_irq, 1);
@@ -897,33 +928,46 @@ void virq_load(struct vcpu *v)
 	 */
 }
 
+/* Its LRs back into the model; a full refill when loaded again if they held anything. */
+static void __attribute__((noinline)) unload_lrs(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
+{
+	/* More waited than the LRs held: the model has those. */
+	uint32_t overflow = c->hcr & ~GICH_HCR_EN;
+
+	spin_lock(&g->lock);
+	if (lr_sync(g, v, c) || overflow)
+		set_dirty(v, VIRQ_DIRTY_ALL);	/* refilled when it is loaded again */
+	spin_unlock(&g->lock);
+}
+
+/*
+ * The physical timer interrupt stays active until the guest's EOI:
+ * acknowledged, it is pending or active in the model (after lr_sync).
+ */
+static void __attribute__((noinline)) unload_vtimer(struct vgic_cpu *c)
+{
+	uint32_t ppi = phidias_config.plat.virt_timer_irq;
+
+	c->vtimer_active = gic_ppi_active(ppi) != 0;
+	if (c->vtimer_active)
+		gic_set_ppi_active(ppi, 0);
+}
+
 void virq_unload(struct vcpu *v)
 {
 	struct vgic_cpu *c = &cpus[v->id];
-	struct vgic *g = vgic_of(v->vm);
-	uint32_t ppi = phidias_config.plat.virt_timer_irq;
+	const struct virq *t = &c->priv[PHIDIAS_GUEST_VTIMER_IRQ];
 
 	if (!c->resident)
 		return;
-	if (g && c->lr_used) {
-		/* More waited than the LRs held: the model has those. */
-		uint32_t overflow = c->hcr & ~GICH_HCR_EN;
-
-		spin_lock(&g->lock);
-		if (lr_sync(g, v, c) || overflow)
-			set_dirty(v, VIRQ_DIRTY_ALL);	/* refilled when it is loaded again */
-		spin_unlock(&g->lock);
-	}
+	if (c->lr_used && c->hcr_on)
+		unload_lrs(vgic_of(v->vm), v, c);
 	c->vmcr = gich_read_vmcr();
 	c->apr = gich_read_apr();
-	/*
-	 * The physical timer interrupt stays active until the guest's EOI:
-	 * acknowledged, it is pending or active in the model (after lr_sync).
-	 */
-	c->vtimer_active = (c->priv[PHIDIAS_GUEST_VTIMER_IRQ].pending ||
-			    c->priv[PHIDIAS_GUEST_VTIMER_IRQ].active) && gic_ppi_active(ppi);
-	if (c->vtimer_active)
-		gic_set_ppi_active(ppi, 0);
+	if (t->pending || t->active)
+		unload_vtimer(c);
+	else
+		c->vtimer_active = 0;
 	/*
 	 * GICH_HCR stays as it is: with its LRs empty it is EN alone (or 0,
 	 * no vGIC), which raises no maintenance interrupt, and the next
@@ -1291,6 +1335,8 @@ int vgic_init(struct vm *vm, const struct phidias_emul_dev *dev)
 	}
 	g->vm = vm;
 	g->nr_cpus = vm->cfg->nr_vcpus;
+	for (uint32_t j = 0; j < g->nr_cpus; j++)
+		cpus[vm->vcpus[j].id].hcr_on = GICH_HCR_EN;	/* its CPU interface on */
 	for (uint32_t i = 0; i < vm->cfg->nr_irqs; i++) {
 		uint32_t intid = vm->cfg->irqs[i];
 

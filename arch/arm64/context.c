@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The world switch of everything EL1/EL0 can observe (besides x0-x30, pc, pstate). */
+#include <phidias_gen.h>
 #include <arch/context.h>
 #include <arch/sysreg.h>
 #include <phidias/pcpu.h>
@@ -33,8 +34,85 @@ _Static_assert(__builtin_offsetof(struct arch_fpregs, fpcr) == FP_FPSR + 8, "fp.
 #define SAVE(r) s->r = sysreg_read(r);
 #define RESTORE(r) sysreg_write(r, s->r);
 
+#define CPTR_TFP (1ul << 10)	/* FP/SIMD accesses from EL0-EL2 trap to EL2 */
+
+/*
+ * FP/SIMD registers are switched lazily: they stay in the CPU, owned by
+ * the vCPU that last used them, until another vCPU of the CPU touches
+ * them.  A vCPU loaded onto a CPU that holds someone else's registers
+ * runs with CPTR_EL2.TFP set; its first FP/SIMD instruction traps
+ * (arch_fp_access), and only then are the owner's saved and its own loaded.
+ * A vCPU that leaves them alone, and a switch back to their owner, cost
+ * nothing.  TFP traps EL2's own accesses too: it is cleared before fp.S runs.
+ */
+struct fp_cpu {
+	struct vcpu *owner;	/* whose FP/SIMD registers the CPU holds, or NULL */
+	uint64_t cptr;		/* CPTR_EL2 as last written */
+	uint64_t base;		/* CPTR_EL2 without TFP (arch_cpu_setup's) */
+};
+
+static struct fp_cpu fp_cpus[PHIDIAS_NR_PCPUS];
+
+/* CPTR_EL2 written if it changes; an isb() makes it take effect. */
+static void write_cptr(struct fp_cpu *f, uint64_t cptr)
+{
+	if (f->cptr != cptr) {
+		f->cptr = cptr;
+		sysreg_write(cptr_el2, cptr);
+	}
+}
+
+void arch_fp_cpu_init(uint64_t cptr)
+{
+	struct fp_cpu *f = &fp_cpus[this_pcpu()->id];
+
+	f->owner = 0;
+	f->base = cptr;
+	f->cptr = ~0ul;
+	write_cptr(f, cptr | CPTR_TFP);
+	isb();
+}
+
+void arch_fp_access(struct vcpu *vcpu)
+{
+	struct fp_cpu *f = &fp_cpus[this_pcpu()->id];
+
+	write_cptr(f, f->base);
+	isb();
+	if (f->owner)
+		arch_fp_save(&f->owner->arch.fp);
+	arch_fp_restore(&vcpu->arch.fp);
+	f->owner = vcpu;
+}
+
+void arch_fp_flush(void)
+{
+	struct fp_cpu *f = &fp_cpus[this_pcpu()->id];
+
+	if (!f->owner)
+		return;
+	write_cptr(f, f->base);
+	isb();
+	arch_fp_save(&f->owner->arch.fp);
+	f->owner = 0;
+	write_cptr(f, f->base | CPTR_TFP);
+	isb();
+}
+
 void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg)
 {
+	struct fp_cpu *f = &fp_cpus[vcpu->pcpu->id];
+
+	/*
+	 * Its own CPU may still hold its old FP/SIMD registers (CPU_ON, sched.c
+	 * run()): void now.  Another CPU resets it only once its CPU has
+	 * flushed them (sched_park), so this touches the owner only here.
+	 */
+	if (vcpu->pcpu == this_pcpu() && f->owner == vcpu) {
+		f->owner = 0;
+		write_cptr(f, f->base | CPTR_TFP);
+		isb();
+	}
 	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
 	memset(&vcpu->arch.sys, 0, sizeof(vcpu->arch.sys));
 	memset(&vcpu->arch.fp, 0, sizeof(vcpu->arch.fp));
@@ -49,7 +127,7 @@ void arch_vcpu_save(struct vcpu *vcpu)
 	struct arch_sysregs *s = &vcpu->arch.sys;
 
 	SYSREGS(SAVE)
-	arch_fp_save(&vcpu->arch.fp);
+	/* Its FP/SIMD registers stay in the CPU, still its own (fp_cpu). */
 	/* Its timer must not fire for whatever the CPU runs next. */
 	sysreg_write(cntv_ctl_el0, 0);
 }
@@ -57,13 +135,15 @@ void arch_vcpu_save(struct vcpu *vcpu)
 void arch_vcpu_load(const struct vcpu *vcpu)
 {
 	const struct arch_sysregs *s = &vcpu->arch.sys;
+	struct fp_cpu *f = &fp_cpus[this_pcpu()->id];
 
 	/* cntv_ctl_el0 is 0 (arch_vcpu_save) until restored with the rest. */
 	sysreg_write(vttbr_el2, vcpu->arch.vttbr);
 	sysreg_write(vmpidr_el2, vcpu->arch.vmpidr);
 	sysreg_write(cntvoff_el2, vcpu->arch.cntvoff);
 	SYSREGS(RESTORE)
-	arch_fp_restore(&vcpu->arch.fp);
+	/* Its FP/SIMD registers when it first uses them, unless they are here. */
+	write_cptr(f, f->base | (f->owner == vcpu ? 0 : CPTR_TFP));
 	isb();
 }
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <arch/context.h>
 #include <arch/cpu.h>
 #include <arch/debug.h>
 #include <arch/setup.h>
@@ -75,10 +76,11 @@ void arch_cpu_setup(struct pcpu *p)
 	sysreg_write(vtcr_el2, vtcr);
 	arch_trap_wait(1);	/* until the scheduler's wait_policy says otherwise */
 	/*
-	 * FP/SIMD not trapped: guests use it, switches save it.  PMU, debug,
-	 * trace and activity monitors do trap (arch/debug.h).
+	 * FP/SIMD traps until a vCPU uses it, then not while its registers
+	 * are the CPU's (context.c, lazy switching).  PMU, debug, trace and
+	 * activity monitors do trap (arch/debug.h).
 	 */
-	sysreg_write(cptr_el2, CPTR_EL2_RES1 | arch_debug_cpu_setup());
+	arch_fp_cpu_init(CPTR_EL2_RES1 | arch_debug_cpu_setup());
 	/* EL1 reads the physical counter; the EL1 physical timer traps (docs). */
 	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(cnthp_ctl_el2, 0);

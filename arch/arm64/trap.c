@@ -267,6 +267,9 @@ static void __attribute__((noinline)) trap_sync(struct vcpu *v, uint64_t esr)
 		v->regs.pc += 4;
 		hypercall(v, (uint32_t)(esr & 0xffff));
 		break;
+	case EC_FP:
+		arch_fp_access(v);	/* lazy FP/SIMD (context.c): the instruction again */
+		break;
 	case EC_IABT_LOW:
 		guest_fault(v, esr, 0, 1, fault_ipa());
 		break;

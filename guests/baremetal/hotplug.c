@@ -2,9 +2,10 @@
 /*
  * hotplug: the vCPU lifecycle through PSCI, checked from inside a VM with
  * two vCPUs (docs/baremetal.md).
- *   - vCPU 1 fills its EL1 system registers with a pattern and calls
- *     CPU_OFF; CPU_ON restarts it, and it must find none of the pattern
- *     (a restarted CPU gets fresh EL1 state, not the old one), rounds=<n>
+ *   - vCPU 1 fills its EL1 system registers, d0 and FPCR with a pattern
+ *     and calls CPU_OFF; CPU_ON restarts it, and it must find none of the
+ *     pattern (a restarted CPU gets fresh EL1 and FP/SIMD state, not the
+ *     old one, which its CPU may still hold: lazy FP switching), rounds=<n>
  *     times;
  *   - PSCI functions that exist only as SMC32 are NOT_SUPPORTED in their
  *     SMC64 form, both called and asked for through PSCI_FEATURES, while
@@ -25,7 +26,10 @@ static volatile uint32_t phase, seen_stale, seen_checked;
 struct el1_state {
 	uint64_t tpidr_el1, tpidr_el0, tpidrro_el0, contextidr_el1;
 	uint64_t ttbr0_el1, ttbr1_el1, mair_el1, amair_el1, tcr_el1, vbar_el1;
+	uint64_t cpacr_el1, d0, fpcr;
 };
+
+#define FPCR_PATTERN 0x03000000ull	/* DN and FZ */
 
 #define PATTERN(i) (0x5a5a000000001000ull + ((uint64_t)(i) << 16))
 
@@ -41,6 +45,10 @@ static void read_el1(struct el1_state *s)
 	s->amair_el1 = bm_read_sysreg(amair_el1);
 	s->tcr_el1 = bm_read_sysreg(tcr_el1);
 	s->vbar_el1 = bm_read_sysreg(vbar_el1);
+	s->cpacr_el1 = bm_read_sysreg(cpacr_el1);
+	/* FP/SIMD on (a fresh CPU has it trapped, cpacr_el1 above), then read. */
+	bm_fp_enable();
+	bm_fp_read(&s->d0, &s->fpcr);
 }
 
 /* The MMU stays off, so none of these change what vCPU 1 executes. */
@@ -56,6 +64,7 @@ static void write_pattern(void)
 	bm_write_sysreg(amair_el1, PATTERN(8));
 	bm_write_sysreg(tcr_el1, 0x5a5a0010ull);
 	__asm__ volatile("isb" ::: "memory");
+	bm_fp_write(PATTERN(10), FPCR_PATTERN);	/* FP/SIMD is on (read_el1) */
 }
 
 /* Which registers still hold the pattern (a bit each, in struct order). */
@@ -72,6 +81,9 @@ static uint32_t stale(const struct el1_state *s)
 	m |= (s->mair_el1 == PATTERN(7)) << 6;
 	m |= (s->amair_el1 == PATTERN(8)) << 7;
 	m |= (s->tcr_el1 == 0x5a5a0010ull) << 8;
+	m |= ((s->cpacr_el1 & BM_CPACR_FPEN) == BM_CPACR_FPEN) << 9;
+	m |= (s->d0 == PATTERN(10)) << 10;
+	m |= (s->fpcr == FPCR_PATTERN) << 11;
 	return m;
 }
 

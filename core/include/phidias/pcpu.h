@@ -27,7 +27,8 @@ struct pcpu {
 	uint32_t need_resched;
 	/* Its guest's WFI/WFE wait natively, untrapped (sched.c: wait_policy). */
 	uint32_t wait_native;
-	struct event slice_end;
+	struct event slice_end;	/* at or before slice_deadline (sched.c) */
+	uint64_t slice_deadline;
 	struct event *events;	/* ordered timer events */
 	spinlock_t lock;	/* vCPU state changes from other CPUs */
 	struct vm *resetting;	/* VMs whose RAM this CPU reloads (vm_reset) */

@@ -4,6 +4,7 @@
 #define DRIVERS_GICV2_H
 
 #include <stdint.h>
+#include <drivers/gicv2_regs.h>
 
 #define GIC_SPURIOUS 1023u
 
@@ -43,14 +44,23 @@ void gic_set_ppi_active(uint32_t irq, int active);
 #define GICH_LR_HW (1u << 31)
 
 uint32_t gich_nr_lrs(void);
-uint32_t gich_read_lr(uint32_t i);
-void gich_write_lr(uint32_t i, uint32_t v);
-void gich_write_hcr(uint32_t v);
-uint32_t gich_read_vmcr(void);
-void gich_write_vmcr(uint32_t v);
-uint32_t gich_read_apr(void);
+
+/*
+ * The GICH accessors are inline: every vCPU switch and injection uses
+ * several, and each is one load or store.  gic_gich is set once, at boot.
+ */
+extern volatile uint8_t *gic_gich;
+
+static inline uint32_t gich_read32(uint32_t off) { return *(volatile uint32_t *)(gic_gich + off); }
+static inline void gich_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gic_gich + off) = v; }
+static inline uint32_t gich_read_lr(uint32_t i) { return gich_read32(GICH_LR0 + 4 * i); }
+static inline void gich_write_lr(uint32_t i, uint32_t v) { gich_write32(GICH_LR0 + 4 * i, v); }
+static inline void gich_write_hcr(uint32_t v) { gich_write32(GICH_HCR, v); }
+static inline uint32_t gich_read_vmcr(void) { return gich_read32(GICH_VMCR); }
+static inline void gich_write_vmcr(uint32_t v) { gich_write32(GICH_VMCR, v); }
+static inline uint32_t gich_read_apr(void) { return gich_read32(GICH_APR); }
+static inline void gich_write_apr(uint32_t v) { gich_write32(GICH_APR, v); }
 /* GICH_ELRSR0: bit i set when LR i holds no interrupt (LRs 0-31). */
-uint32_t gich_read_elrsr(void);
-void gich_write_apr(uint32_t v);
+static inline uint32_t gich_read_elrsr(void) { return gich_read32(GICH_ELRSR0); }
 
 #endif

@@ -586,6 +586,7 @@ static void test_passthru(void)
 #define UART_IMSC 0x038
 #define UART_RIS 0x03c
 #define RESET_MAGIC 0x52535431u	/* "RST1" */
+#define RESET_FPCR 0x03000000u	/* DN and FZ: not the reset value */
 
 static volatile uint32_t reset_timer_irqs;
 
@@ -616,6 +617,8 @@ static void test_reset(void)
 		uart[UART_IMSC / 4] = 0x7ff;
 		uart[0] = '\n';		/* raises the transmit interrupt */
 		bm_write_sysreg(tpidr_el1, RESET_MAGIC);	/* EL1 state: must not survive */
+		bm_fp_enable();					/* nor FP/SIMD state */
+		bm_fp_write(RESET_MAGIC, RESET_FPCR);
 		setup(50, 0x40);
 		raise(50);
 		bm_irq_disable();
@@ -630,6 +633,17 @@ static void test_reset(void)
 	boots[0] = 0;
 	if (bm_read_sysreg(tpidr_el1) == RESET_MAGIC)
 		fail("TPIDR_EL1 after reset: the old guest's value");
+	if (bm_read_sysreg(cpacr_el1) & BM_CPACR_FPEN)
+		fail("CPACR_EL1 after reset: FP/SIMD still enabled");
+	bm_fp_enable();
+	{
+		uint64_t d0, fpcr;
+
+		bm_fp_read(&d0, &fpcr);
+		if (d0 == RESET_MAGIC || fpcr == RESET_FPCR)
+			fail("FP/SIMD after reset: d0 0x%lx FPCR 0x%lx, the old guest's",
+			     (unsigned long)d0, (unsigned long)fpcr);
+	}
 	/* (Printing since the restart has raised the transmit status: not checked.) */
 	if (uart[UART_IMSC / 4] != 0)
 		fail("UART after reset: IMSC 0x%x, expected 0", uart[UART_IMSC / 4]);

@@ -55,10 +55,19 @@ struct arch_vcpu {
 struct vcpu;
 /* Set a vCPU to its architectural reset state, about to run at entry with x0 = arg. */
 void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
-/* Save the CPU's EL1/EL0, FP/SIMD and timer state into the vCPU loaded on it. */
+/*
+ * Save the CPU's EL1/EL0 and timer state into the vCPU loaded on it; its
+ * FP/SIMD registers stay in the CPU until another vCPU uses them.
+ */
 void arch_vcpu_save(struct vcpu *vcpu);
 /* Load the vCPU's saved state (and its stage 2, MPIDR, counter offset). */
 void arch_vcpu_load(const struct vcpu *vcpu);
+/* The CPU's FP/SIMD setup: cptr is CPTR_EL2 without the FP/SIMD trap. */
+void arch_fp_cpu_init(uint64_t cptr);
+/* A trapped FP/SIMD access of vcpu: its registers into the CPU, the trap off. */
+void arch_fp_access(struct vcpu *vcpu);
+/* The FP/SIMD registers the CPU holds back into their vCPU (before a reset of it). */
+void arch_fp_flush(void);
 /* Is the loaded vCPU's virtual timer armed?  Its deadline in physical counter ticks. */
 int arch_vcpu_vtimer_deadline(const struct vcpu *vcpu, uint64_t *deadline);
 void arch_fp_save(struct arch_fpregs *fp);

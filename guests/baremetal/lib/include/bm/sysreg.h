@@ -36,6 +36,33 @@ static inline uint64_t bm_mpidr(void)
 	return bm_read_sysreg(mpidr_el1);
 }
 
+/*
+ * FP/SIMD, which the guests' C code does not use (-mgeneral-regs-only):
+ * on at EL1 and EL0 (CPACR_EL1.FPEN), and d0 and FPCR by hand, for tests
+ * that a vCPU's FP state is its own.
+ */
+#define BM_CPACR_FPEN (3ull << 20)
+
+static inline void bm_fp_enable(void)
+{
+	uint64_t cpacr = bm_read_sysreg(cpacr_el1);
+
+	bm_write_sysreg(cpacr_el1, cpacr | BM_CPACR_FPEN);
+	bm_isb();
+}
+
+static inline void bm_fp_read(uint64_t *d0, uint64_t *fpcr)
+{
+	__asm__ volatile(".arch_extension fp\n\tfmov %0, d0\n\tmrs %1, fpcr"
+			 : "=r"(*d0), "=r"(*fpcr));
+}
+
+static inline void bm_fp_write(uint64_t d0, uint64_t fpcr)
+{
+	__asm__ volatile(".arch_extension fp\n\tfmov d0, %0\n\tmsr fpcr, %1"
+			 : : "r"(d0), "r"(fpcr) : "memory");
+}
+
 /* Exception level the code runs at (CurrentEL[3:2]). */
 static inline unsigned int bm_current_el(void)
 {
