@@ -217,7 +217,7 @@ $(CORE_TESTS):
 core-unit-test: $(CORE_TESTS)
 	@set -e; for t in $(CORE_TESTS); do echo "== $$t"; $$t; done
 
-BENCH_SCENARIOS := bench-local bench-switch bench-doorbell-same bench-doorbell-cross
+BENCH_SCENARIOS := bench-local bench-switch bench-switch-fp bench-doorbell-same bench-doorbell-cross
 bench: $(foreach s,$(BENCH_SCENARIOS),$(BUILD)/$(s)/phidias.bin) $(BUILD)/guests/qemu/bench.bin
 	$(PYTHON) scripts/bench.py $(BENCH_SCENARIOS)
 

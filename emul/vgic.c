@@ -928,29 +928,32 @@ void virq_load(struct vcpu *v)
 	 */
 }
 
-/* Its LRs back into the model; a full refill when loaded again if they held anything. */
-static void __attribute__((noinline)) unload_lrs(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
-{
-	/* More waited than the LRs held: the model has those. */
-	uint32_t overflow = c->hcr & ~GICH_HCR_EN;
-
-	spin_lock(&g->lock);
-	if (lr_sync(g, v, c) || overflow)
-		set_dirty(v, VIRQ_DIRTY_ALL);	/* refilled when it is loaded again */
-	spin_unlock(&g->lock);
-}
-
 /*
- * The physical timer interrupt stays active until the guest's EOI:
- * acknowledged, it is pending or active in the model (after lr_sync).
+ * The rest of an unload, when its LRs hold something or its timer interrupt
+ * was acknowledged: the LRs back into the model (a full refill when it is
+ * loaded again if they held anything), then the physical timer interrupt,
+ * which stays active until the guest's EOI: acknowledged, it is pending or
+ * active in the model (after lr_sync).
  */
-static void __attribute__((noinline)) unload_vtimer(struct vgic_cpu *c)
+static void __attribute__((noinline)) unload_slow(struct vcpu *v, struct vgic_cpu *c)
 {
+	const struct virq *t = &c->priv[PHIDIAS_GUEST_VTIMER_IRQ];
 	uint32_t ppi = phidias_config.plat.virt_timer_irq;
 
-	c->vtimer_active = gic_ppi_active(ppi) != 0;
-	if (c->vtimer_active)
+	if (c->lr_used && c->hcr_on) {
+		struct vgic *g = vgic_of(v->vm);
+		/* More waited than the LRs held: the model has those. */
+		uint32_t overflow = c->hcr & ~GICH_HCR_EN;
+
+		spin_lock(&g->lock);
+		if (lr_sync(g, v, c) || overflow)
+			set_dirty(v, VIRQ_DIRTY_ALL);	/* refilled when it is loaded again */
+		spin_unlock(&g->lock);
+	}
+	if ((t->pending || t->active) && gic_ppi_active(ppi)) {
+		c->vtimer_active = 1;
 		gic_set_ppi_active(ppi, 0);
+	}
 }
 
 void virq_unload(struct vcpu *v)
@@ -960,21 +963,19 @@ void virq_unload(struct vcpu *v)
 
 	if (!c->resident)
 		return;
-	if (c->lr_used && c->hcr_on)
-		unload_lrs(vgic_of(v->vm), v, c);
 	c->vmcr = gich_read_vmcr();
 	c->apr = gich_read_apr();
-	if (t->pending || t->active)
-		unload_vtimer(c);
-	else
-		c->vtimer_active = 0;
+	c->vtimer_active = 0;
+	c->resident = 0;
+	resident_on[this_pcpu()->id] = 0;
 	/*
 	 * GICH_HCR stays as it is: with its LRs empty it is EN alone (or 0,
 	 * no vGIC), which raises no maintenance interrupt, and the next
-	 * virq_load writes its own.
+	 * virq_load writes its own.  The LRs are still this CPU's until
+	 * unload_slow has folded them back.
 	 */
-	c->resident = 0;
-	resident_on[this_pcpu()->id] = 0;
+	if (c->lr_used || t->pending || t->active)
+		unload_slow(v, c);
 }
 
 /* -------------------------------------------------------------------------

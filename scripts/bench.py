@@ -31,6 +31,7 @@ DESCRIPTIONS = {
     "timer_take": "timer armed 10 ms ahead, WFI, taken (above 10 ms)",
     "ipi_roundtrip": "SGI round trip, vCPU 0 -> 1 on another CPU",
     "yield_switch": "yield + vCPU switch (two VMs, one CPU)",
+    "yield_switch_fp": "yield + vCPU switch, guests using FP/SIMD",
     "doorbell_same": "doorbell one-way latency, same CPU",
     "doorbell_cross": "doorbell one-way latency, across CPUs",
 }

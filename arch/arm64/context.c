@@ -43,8 +43,13 @@ _Static_assert(__builtin_offsetof(struct arch_fpregs, fpcr) == FP_FPSR + 8, "fp.
  * runs with CPTR_EL2.TFP set; its first FP/SIMD instruction traps
  * (arch_fp_access), and only then are the owner's saved and its own loaded.
  * A vCPU that leaves them alone, and a switch back to their owner, cost
- * nothing.  TFP traps EL2's own accesses too: it is cleared before fp.S runs.
+ * nothing.  One that took that trap gets its registers loaded with the rest
+ * of its state on its next FP_EAGER_LOADS switches in instead: a guest that
+ * uses FP/SIMD all the time pays the copy, not a trap, on most switches,
+ * and is probed again after that many.  TFP traps EL2's own accesses too:
+ * it is cleared before fp.S runs.
  */
+#define FP_EAGER_LOADS 8u
 struct fp_cpu {
 	struct vcpu *owner;	/* whose FP/SIMD registers the CPU holds, or NULL */
 	uint64_t cptr;		/* CPTR_EL2 as last written */
@@ -52,6 +57,8 @@ struct fp_cpu {
 };
 
 static struct fp_cpu fp_cpus[PHIDIAS_NR_PCPUS];
+/* Per vCPU: switches in left that load its FP/SIMD registers eagerly. */
+static uint8_t fp_eager[PHIDIAS_NR_VCPUS];
 
 /* CPTR_EL2 written if it changes; an isb() makes it take effect. */
 static void write_cptr(struct fp_cpu *f, uint64_t cptr)
@@ -73,16 +80,21 @@ void arch_fp_cpu_init(uint64_t cptr)
 	isb();
 }
 
-void arch_fp_access(struct vcpu *vcpu)
+/* The CPU's FP/SIMD registers become vcpu's, untrapped. */
+static void __attribute__((noinline)) fp_take(struct fp_cpu *f, struct vcpu *vcpu)
 {
-	struct fp_cpu *f = &fp_cpus[this_pcpu()->id];
-
 	write_cptr(f, f->base);
 	isb();
 	if (f->owner)
 		arch_fp_save(&f->owner->arch.fp);
 	arch_fp_restore(&vcpu->arch.fp);
 	f->owner = vcpu;
+}
+
+void arch_fp_access(struct vcpu *vcpu)
+{
+	fp_take(&fp_cpus[this_pcpu()->id], vcpu);
+	fp_eager[vcpu->id] = FP_EAGER_LOADS;	/* it uses them: load them with it */
 }
 
 void arch_fp_flush(void)
@@ -116,6 +128,7 @@ void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg)
 	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
 	memset(&vcpu->arch.sys, 0, sizeof(vcpu->arch.sys));
 	memset(&vcpu->arch.fp, 0, sizeof(vcpu->arch.fp));
+	fp_eager[vcpu->id] = 0;
 	vcpu->regs.x[0] = arg;
 	vcpu->regs.pc = entry;
 	vcpu->regs.pstate = SPSR_EL1H_DAIF;
@@ -132,7 +145,7 @@ void arch_vcpu_save(struct vcpu *vcpu)
 	sysreg_write(cntv_ctl_el0, 0);
 }
 
-void arch_vcpu_load(const struct vcpu *vcpu)
+void arch_vcpu_load(struct vcpu *vcpu)
 {
 	const struct arch_sysregs *s = &vcpu->arch.sys;
 	struct fp_cpu *f = &fp_cpus[this_pcpu()->id];
@@ -142,7 +155,12 @@ void arch_vcpu_load(const struct vcpu *vcpu)
 	sysreg_write(vmpidr_el2, vcpu->arch.vmpidr);
 	sysreg_write(cntvoff_el2, vcpu->arch.cntvoff);
 	SYSREGS(RESTORE)
-	/* Its FP/SIMD registers when it first uses them, unless they are here. */
+	/* Its FP/SIMD registers now if it used them lately, else on first use. */
+	if (__builtin_expect(f->owner != vcpu && fp_eager[vcpu->id], 0)) {
+		fp_eager[vcpu->id]--;
+		fp_take(f, vcpu);	/* a tail call: its isb() ends the load */
+		return;
+	}
 	write_cptr(f, f->base | (f->owner == vcpu ? 0 : CPTR_TFP));
 	isb();
 }

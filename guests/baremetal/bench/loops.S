@@ -48,6 +48,23 @@ bench_hvc_loop:
 	b.ne	1b
 	ret
 
+/*
+ * void bench_hvc_fp_loop(uint64_t n, uint64_t fid): the hypercall, then one
+ * FP/SIMD instruction, as a guest that uses FP/SIMD after each call does
+ * (FP/SIMD is on: bench_fp_enable).
+ */
+	.global	bench_hvc_fp_loop
+bench_hvc_fp_loop:
+	.arch_extension fp
+	mov	x9, x0
+	mov	x10, x1
+1:	mov	x0, x10
+	hvc	#0
+	fmov	d0, x9
+	subs	x9, x9, #1
+	b.ne	1b
+	ret
+
 /* void bench_mmio_loop(uint64_t n, uintptr_t addr): a trapped 32-bit read. */
 	.global	bench_mmio_loop
 bench_mmio_loop:

@@ -15,6 +15,9 @@
  *                                  (no hypervisor): make bench's reference;
  *           bench=yield:           yield to another VM on the same CPU and
  *                                  back (two such VMs: a vCPU switch each);
+ *                                  fp=1: one FP/SIMD instruction after each
+ *                                  yield (a guest using FP/SIMD: what the
+ *                                  lazy FP/SIMD switch costs it);
  *           bench=doorbell role=send|recv:
  *                                  one-way doorbell latency: the sender
  *                                  stamps the physical counter into the
@@ -38,6 +41,7 @@
 
 void bench_svc_loop(uint64_t n);
 void bench_hvc_loop(uint64_t n, uint64_t fid);
+void bench_hvc_fp_loop(uint64_t n, uint64_t fid);
 void bench_mmio_loop(uint64_t n, uintptr_t addr);
 
 static uint64_t iterations = 20000;
@@ -255,8 +259,17 @@ int main(const void *dtb)
 		return ret;
 	}
 	if (!strcmp(mode, "yield")) {
-		TIME("yield_switch", 2 * iterations,
-		     bench_hvc_loop(iterations, PHIDIAS_YIELD));
+		uint64_t fp = 0;
+
+		bm_bootargs_get_u64(args, "fp", &fp);
+		if (fp) {
+			bm_fp_enable();
+			TIME("yield_switch_fp", 2 * iterations,
+			     bench_hvc_fp_loop(iterations, PHIDIAS_YIELD));
+		} else {
+			TIME("yield_switch", 2 * iterations,
+			     bench_hvc_loop(iterations, PHIDIAS_YIELD));
+		}
 	} else {
 		bm_bootargs_get(args, "only", only, sizeof(only));
 		if (wanted("hvc_roundtrip"))

@@ -61,7 +61,7 @@ void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg);
  */
 void arch_vcpu_save(struct vcpu *vcpu);
 /* Load the vCPU's saved state (and its stage 2, MPIDR, counter offset). */
-void arch_vcpu_load(const struct vcpu *vcpu);
+void arch_vcpu_load(struct vcpu *vcpu);
 /* The CPU's FP/SIMD setup: cptr is CPTR_EL2 without the FP/SIMD trap. */
 void arch_fp_cpu_init(uint64_t cptr);
 /* A trapped FP/SIMD access of vcpu: its registers into the CPU, the trap off. */
