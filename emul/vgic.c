@@ -929,6 +929,33 @@ void virq_load(struct vcpu *v)
 }
 
 /*
+ * Every LR of v finished (GICH_ELRSR) with an interrupt whose end the model
+ * need not hear of: edge-triggered, an SGI or hardware-linked, not held
+ * active by the model, and no maintenance asked for.  lr_sync would find
+ * nothing in them: they are emptied without the VM's lock.  (The model's
+ * fields are read racily: a change another CPU makes under the lock marks
+ * v for a full refill anyway.)
+ */
+HOT int lrs_finished(struct vcpu *v, struct vgic_cpu *c)
+{
+	struct vgic *g = vgic_of(v->vm);
+
+	if (c->hcr != GICH_HCR_EN || (gich_read_elrsr() & c->lr_used) != c->lr_used)
+		return 0;
+	for (uint32_t used = c->lr_used; used; used &= used - 1) {
+		uint32_t tag = c->lr_irq[__builtin_ctz(used)], intid = tag & 0x3ff;
+		const struct virq *q = virq_get(g, v, intid);
+
+		if (q->active || (tag & LR_LATCHED) || (intid >= NR_SGIS && !q->edge && !q->hw))
+			return 0;
+	}
+	for (uint32_t used = c->lr_used; used; used &= used - 1)
+		gich_write_lr((uint32_t)__builtin_ctz(used), 0);
+	c->lr_used = 0;
+	return 1;
+}
+
+/*
  * The rest of an unload, when its LRs hold something or its timer interrupt
  * was acknowledged: the LRs back into the model (a full refill when it is
  * loaded again if they held anything), then the physical timer interrupt,
@@ -940,7 +967,7 @@ static void __attribute__((noinline)) unload_slow(struct vcpu *v, struct vgic_cp
 	const struct virq *t = &c->priv[PHIDIAS_GUEST_VTIMER_IRQ];
 	uint32_t ppi = phidias_config.plat.virt_timer_irq;
 
-	if (c->lr_used && c->hcr_on) {
+	if (c->lr_used && !lrs_finished(v, c)) {
 		struct vgic *g = vgic_of(v->vm);
 		/* More waited than the LRs held: the model has those. */
 		uint32_t overflow = c->hcr & ~GICH_HCR_EN;

@@ -49,7 +49,7 @@ _Static_assert(__builtin_offsetof(struct arch_fpregs, fpcr) == FP_FPSR + 8, "fp.
  * and is probed again after that many.  TFP traps EL2's own accesses too:
  * it is cleared before fp.S runs.
  */
-#define FP_EAGER_LOADS 8u
+#define FP_EAGER_LOADS 16u
 struct fp_cpu {
 	struct vcpu *owner;	/* whose FP/SIMD registers the CPU holds, or NULL */
 	uint64_t cptr;		/* CPTR_EL2 as last written */
