@@ -109,6 +109,8 @@ struct vgic_cpu {
 	 */
 	uint64_t sgi_mail[NR_SGIS / 8];
 	uint32_t hcr_on;		/* GICH_HCR while loaded: EN, or 0 without a vGIC */
+	/* The last fill left candidates in the model (more than the LRs hold). */
+	uint8_t overflow;
 	uint8_t resident;	/* its LRs, VMCR and APR are in its CPU's GICH */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
 };
@@ -149,6 +151,16 @@ HOT struct virq *virq_get(struct vgic *g, struct vcpu *v, uint32_t intid)
 HOT uint32_t lr_base(const struct virq *q, uint32_t intid)
 {
 	return GICH_LR_VIRTUAL(intid) | GICH_LR_PRIO(q->prio) | (q->group ? GICH_LR_GROUP1 : 0);
+}
+
+/*
+ * Every candidate of the vCPU is in its LRs: no maintenance interrupt asked
+ * for, nothing left in the model by the last fill.  Then a new interrupt may
+ * just take a free LR.
+ */
+HOT int lrs_hold_all(const struct vgic_cpu *c)
+{
+	return c->hcr == GICH_HCR_EN && !c->overflow;
 }
 
 static uint32_t vcpu_index(const struct vcpu *v)
@@ -402,7 +414,7 @@ static int vtimer_put(struct vgic *g, struct vcpu *v)
 	struct virq *q = &c->priv[PHIDIAS_GUEST_VTIMER_IRQ];
 	uint32_t slot = NO_IRQ;
 
-	if (v->virq_dirty || !c->resident || c->hcr != GICH_HCR_EN || q->active ||
+	if (v->virq_dirty || !c->resident || !lrs_hold_all(c) || q->active ||
 	    !q->enabled || !(g->ctlr & 1))
 		return 0;
 	for (uint32_t used = c->lr_used; used; used &= used - 1) {
@@ -542,6 +554,7 @@ static uint32_t lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 			q->active_src = (uint8_t)src;
 	}
 	c->lr_used = 0;
+	c->overflow = 0;	/* all in the model now */
 	/* Empty LRs would meet an underflow condition at once. */
 	write_hcr(c, GICH_HCR_EN);
 	return kept;
@@ -783,13 +796,14 @@ static void lr_fill(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 			 !virq_get(g, v, chosen[0])->hw)
 			gich_write_lr(0, gich_read_lr(0) | GICH_LR_EOI);
 	}
+	c->overflow = (uint8_t)(overflow != 0);
 	write_hcr(c, hcr);
 }
 
 /*
  * Free the LRs the guest has finished with (GICH_ELRSR): their interrupts
- * are over.  Returns 0 when only a full refill will do: a maintenance
- * interrupt is requested (more wait than the LRs hold), or a finished LR
+ * are over.  Returns 0 when only a full refill will do: more wait than
+ * the LRs hold (lrs_hold_all), or a finished LR
  * held a level-sensitive interrupt, whose EOI maintenance re-checks the
  * line.  Lock held, v resident here.
  */
@@ -797,7 +811,7 @@ HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 {
 	uint32_t empty;
 
-	if (c->hcr != GICH_HCR_EN)
+	if (!lrs_hold_all(c))
 		return 0;
 	if (!c->lr_used)
 		return 1;
@@ -834,8 +848,10 @@ HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t inti
 	if (!free)
 		return 0;
 	lr_write(g, v, c, (uint32_t)__builtin_ctz(free), intid, &more);
-	if (more)	/* the other sources come when this one is taken */
+	if (more) {	/* the other sources come when this one is taken */
+		c->overflow = 1;
 		write_hcr(c, GICH_HCR_EN | GICH_HCR_NPIE);
+	}
 	return 1;
 }
 
@@ -940,7 +956,7 @@ HOT int lrs_finished(struct vcpu *v, struct vgic_cpu *c)
 {
 	struct vgic *g = vgic_of(v->vm);
 
-	if (c->hcr != GICH_HCR_EN || (gich_read_elrsr() & c->lr_used) != c->lr_used)
+	if (!lrs_hold_all(c) || (gich_read_elrsr() & c->lr_used) != c->lr_used)
 		return 0;
 	for (uint32_t used = c->lr_used; used; used &= used - 1) {
 		uint32_t tag = c->lr_irq[__builtin_ctz(used)], intid = tag & 0x3ff;
@@ -970,7 +986,7 @@ static void __attribute__((noinline)) unload_slow(struct vcpu *v, struct vgic_cp
 	if (c->lr_used && !lrs_finished(v, c)) {
 		struct vgic *g = vgic_of(v->vm);
 		/* More waited than the LRs held: the model has those. */
-		uint32_t overflow = c->hcr & ~GICH_HCR_EN;
+		uint32_t overflow = !lrs_hold_all(c);
 
 		spin_lock(&g->lock);
 		if (lr_sync(g, v, c) || overflow)
@@ -1317,6 +1333,7 @@ static void reset(struct vgic *g)
 		c->vmcr = 0;
 		c->apr = 0;
 		c->vtimer_active = 0;
+		c->overflow = 0;
 		g->vm->vcpus[j].vtimer_fired = 0;
 		c->live = 0;
 	}
