@@ -89,10 +89,13 @@ static int parse_dec(const char **t, unsigned max, unsigned *out)
 /*
  * "ADDRESS/PREFIX", IPv4. NULL if good, else why not (for the message).
  */
+/* *prefix is 1-32 when t is a valid address, else 0 (see link_expand). */
 static const char *parse_ip(const char *t, uint32_t *addr, unsigned *prefix)
 {
 	uint32_t a = 0, host;
 	unsigned v;
+
+	*prefix = 0;
 
 	for (unsigned i = 0; i < 4; i++) {
 		if (parse_dec(&t, 255, &v) || *t++ != (i < 3 ? '.' : '/'))
@@ -103,7 +106,6 @@ static const char *parse_ip(const char *t, uint32_t *addr, unsigned *prefix)
 	if (parse_dec(&t, 32, &v) || *t || v == 0)
 		return "the prefix length must be 1-32";
 	*addr = a;
-	*prefix = v;
 	if ((a >> 24) == 0 || (a >> 24) == 127 || (a >> 24) >= 224)
 		return "the address is not a unicast host address (0/8, "
 		       "127/8 and 224.0.0.0 up are reserved)";
@@ -111,6 +113,7 @@ static const char *parse_ip(const char *t, uint32_t *addr, unsigned *prefix)
 	if (v <= 30 && (host == 0 || host == 0xffffffffu >> v))
 		return "the address is the network or broadcast address of "
 		       "its subnet";
+	*prefix = v;
 	return NULL;
 }
 
@@ -489,7 +492,8 @@ void link_expand(struct scenario *s)
 			ok[i] = -1;	/* its MACs are not compared either */
 			continue;
 		}
-		if (l->ends[0].ip && l->ends[1].ip) {
+		/* Both addresses valid (an invalid one has its error already). */
+		if (l->ends[0].ip_prefix && l->ends[1].ip_prefix) {
 			const struct link_end *a = &l->ends[0], *b = &l->ends[1];
 			uint32_t mask = 0xffffffffu << (32 - a->ip_prefix);
 

@@ -208,7 +208,7 @@ struct link_end {
 	int mac_given;
 	char *ip;		/* "ADDRESS/PREFIX" as written, NULL if none */
 	uint32_t ip_addr;	/* parsed, host order */
-	unsigned ip_prefix;
+	unsigned ip_prefix;	/* 1-32; 0: no ip, or an invalid one */
 	long line;
 	/* set when the link is expanded into a region and two caps */
 	uint64_t ipa;		/* guest address of the region in this VM */
