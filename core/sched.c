@@ -103,6 +103,18 @@ static void unload(struct pcpu *p)
 }
 
 /*
+ * Nothing of a stopped vCPU stays on this CPU to be saved over its reset:
+ * not its loaded state, nor the FP/SIMD registers kept lazily (which may
+ * be a stopped vCPU's even while another is loaded).
+ */
+static void release_stopped(struct pcpu *p)
+{
+	if (p->loaded && p->loaded->state == VCPU_STOPPED)
+		unload(p);
+	arch_fp_flush();
+}
+
+/*
  * Answer park requests (vm_reset): a stopped vCPU this CPU still holds is
  * unloaded, so nothing of it is saved over what the requester resets; the
  * acknowledgement (a release) then tells the requester that no vCPU it
@@ -114,9 +126,7 @@ static inline void park_ack(struct pcpu *p)
 
 	if (req == p->park_ack)
 		return;
-	if (p->loaded && p->loaded->state == VCPU_STOPPED)
-		unload(p);
-	arch_fp_flush();	/* nor its FP/SIMD registers, kept lazily */
+	release_stopped(p);
 	__atomic_store_n(&p->park_ack, req, __ATOMIC_RELEASE);
 	sev();
 }
@@ -128,9 +138,7 @@ void sched_park(uint32_t cpu)
 
 	if (p == self) {
 		/* Called from a trap of ours: nothing of it runs until we return. */
-		if (self->loaded && self->loaded->state == VCPU_STOPPED)
-			unload(self);
-		arch_fp_flush();
+		release_stopped(self);
 		return;
 	}
 	seq = __atomic_add_fetch(&p->park_req, 1, __ATOMIC_ACQ_REL);

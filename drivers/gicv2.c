@@ -128,7 +128,6 @@ uint32_t gich_nr_lrs(void)
 	return (gich_read32(GICH_VTR) & 0x3f) + 1;
 }
 
-
 void gic_send_sgi(uint32_t sgi, uint32_t target_cpu)
 {
 	__asm__ volatile("dsb ishst" ::: "memory");

@@ -109,7 +109,12 @@ struct vgic_cpu {
 	 */
 	uint64_t sgi_mail[NR_SGIS / 8];
 	uint32_t hcr_on;		/* GICH_HCR while loaded: EN, or 0 without a vGIC */
-	/* The last fill left candidates in the model (more than the LRs hold). */
+	/*
+	 * More candidates than its LRs hold, the rest in the model: set by the
+	 * fill that found them (which asks GICH_HCR for the maintenance that
+	 * brings it back, if it can), cleared by lr_sync.  While it is set, a
+	 * new interrupt may not just take a free LR.
+	 */
 	uint8_t overflow;
 	uint8_t resident;	/* its LRs, VMCR and APR are in its CPU's GICH */
 	uint8_t vtimer_active;	/* physical PPI active while switched out */
@@ -154,13 +159,13 @@ HOT uint32_t lr_base(const struct virq *q, uint32_t intid)
 }
 
 /*
- * Every candidate of the vCPU is in its LRs: no maintenance interrupt asked
- * for, nothing left in the model by the last fill.  Then a new interrupt may
- * just take a free LR.
+ * The end of intid needs no look at a line: edge-triggered, an SGI, or
+ * hardware-linked (the guest's EOI deactivates it).  A level-sensitive
+ * one's LR asks for EOI maintenance to re-check the line.
  */
-HOT int lrs_hold_all(const struct vgic_cpu *c)
+HOT int ends_by_itself(const struct virq *q, uint32_t intid)
 {
-	return c->hcr == GICH_HCR_EN && !c->overflow;
+	return q->edge || q->hw || intid < NR_SGIS;
 }
 
 static uint32_t vcpu_index(const struct vcpu *v)
@@ -414,7 +419,7 @@ static int vtimer_put(struct vgic *g, struct vcpu *v)
 	struct virq *q = &c->priv[PHIDIAS_GUEST_VTIMER_IRQ];
 	uint32_t slot = NO_IRQ;
 
-	if (v->virq_dirty || !c->resident || !lrs_hold_all(c) || q->active ||
+	if (v->virq_dirty || !c->resident || c->overflow || q->active ||
 	    !q->enabled || !(g->ctlr & 1))
 		return 0;
 	for (uint32_t used = c->lr_used; used; used &= used - 1) {
@@ -543,7 +548,7 @@ static uint32_t lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 		 * interrupt is acknowledged or the latch cleared (GICv2 4.3.7).
 		 */
 		if ((lr & GICH_LR_PENDING) &&
-		    (q->edge || q->hw || intid < NR_SGIS || (c->lr_irq[i] & LR_LATCHED))) {
+		    (ends_by_itself(q, intid) || (c->lr_irq[i] & LR_LATCHED))) {
 			if (intid < NR_SGIS)
 				q->sgi_src |= (uint8_t)(1u << src);
 			else
@@ -739,7 +744,7 @@ static uint32_t lr_write(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uin
 			tag = LR_LATCHED;
 		q->pending = 0;
 	}
-	if (!q->edge && !q->hw && intid >= NR_SGIS)
+	if (!ends_by_itself(q, intid))
 		lr |= GICH_LR_EOI;	/* level: re-check the line after EOI */
 	c->lr_irq[i] = intid | src << LR_SRC_SHIFT | tag;
 	c->lr_used |= 1u << i;
@@ -803,7 +808,7 @@ static void lr_fill(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 /*
  * Free the LRs the guest has finished with (GICH_ELRSR): their interrupts
  * are over.  Returns 0 when only a full refill will do: more wait than
- * the LRs hold (lrs_hold_all), or a finished LR
+ * the LRs hold (c->overflow), or a finished LR
  * held a level-sensitive interrupt, whose EOI maintenance re-checks the
  * line.  Lock held, v resident here.
  */
@@ -811,7 +816,7 @@ HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 {
 	uint32_t empty;
 
-	if (!lrs_hold_all(c))
+	if (c->overflow)
 		return 0;
 	if (!c->lr_used)
 		return 1;
@@ -820,7 +825,7 @@ HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 		uint32_t old_id = c->lr_irq[__builtin_ctz(e)] & 0x3ff;
 		const struct virq *old = virq_get(g, v, old_id);
 
-		if (!old->edge && !old->hw && old_id >= NR_SGIS)
+		if (!ends_by_itself(old, old_id))
 			return 0;
 	}
 	for (uint32_t e = empty; e; e &= e - 1) {
@@ -857,7 +862,7 @@ HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t inti
 
 /*
  * Only new injections since the last refill (c->inbox), nothing waiting
- * beyond the LRs (GICH_HCR asks for no maintenance): every candidate is
+ * beyond the LRs (no c->overflow): every candidate is
  * in an LR already, so each new one just takes a free LR.  After
  * lr_reclaim; returns 0 when a full refill is needed instead; lock held.
  */
@@ -956,13 +961,14 @@ HOT int lrs_finished(struct vcpu *v, struct vgic_cpu *c)
 {
 	struct vgic *g = vgic_of(v->vm);
 
-	if (!lrs_hold_all(c) || (gich_read_elrsr() & c->lr_used) != c->lr_used)
+	if (c->overflow || (gich_read_elrsr() & c->lr_used) != c->lr_used)
 		return 0;
 	for (uint32_t used = c->lr_used; used; used &= used - 1) {
-		uint32_t tag = c->lr_irq[__builtin_ctz(used)], intid = tag & 0x3ff;
+		uint32_t intid = c->lr_irq[__builtin_ctz(used)] & 0x3ff;
 		const struct virq *q = virq_get(g, v, intid);
 
-		if (q->active || (tag & LR_LATCHED) || (intid >= NR_SGIS && !q->edge && !q->hw))
+		/* (A latched LR is a level SPI's: not ends_by_itself either.) */
+		if (q->active || !ends_by_itself(q, intid))
 			return 0;
 	}
 	for (uint32_t used = c->lr_used; used; used &= used - 1)
@@ -986,7 +992,7 @@ static void __attribute__((noinline)) unload_slow(struct vcpu *v, struct vgic_cp
 	if (c->lr_used && !lrs_finished(v, c)) {
 		struct vgic *g = vgic_of(v->vm);
 		/* More waited than the LRs held: the model has those. */
-		uint32_t overflow = !lrs_hold_all(c);
+		uint32_t overflow = c->overflow;
 
 		spin_lock(&g->lock);
 		if (lr_sync(g, v, c) || overflow)

@@ -88,15 +88,14 @@ static int parse_dec(const char **t, unsigned max, unsigned *out)
 
 /*
  * "ADDRESS/PREFIX", IPv4. NULL if good, else why not (for the message).
+ * *prefix is 1-32 when t is a valid address, else 0 (see link_expand).
  */
-/* *prefix is 1-32 when t is a valid address, else 0 (see link_expand). */
 static const char *parse_ip(const char *t, uint32_t *addr, unsigned *prefix)
 {
 	uint32_t a = 0, host;
 	unsigned v;
 
 	*prefix = 0;
-
 	for (unsigned i = 0; i < 4; i++) {
 		if (parse_dec(&t, 255, &v) || *t++ != (i < 3 ? '.' : '/'))
 			return "it is not of the form ADDRESS/PREFIX with four "

@@ -61,32 +61,46 @@ static struct fp_cpu fp_cpus[PHIDIAS_NR_PCPUS];
 static uint8_t fp_eager[PHIDIAS_NR_VCPUS];
 
 /* CPTR_EL2 written if it changes; an isb() makes it take effect. */
-static void write_cptr(struct fp_cpu *f, uint64_t cptr)
+static void write_cptr(struct fp_cpu *f, int trap)
 {
+	uint64_t cptr = f->base | (trap ? CPTR_TFP : 0);
+
 	if (f->cptr != cptr) {
 		f->cptr = cptr;
 		sysreg_write(cptr_el2, cptr);
 	}
 }
 
+/* The CPU holds nobody's FP/SIMD registers: every vCPU's first use traps. */
+static void fp_disown(struct fp_cpu *f)
+{
+	f->owner = 0;
+	write_cptr(f, 1);
+	isb();
+}
+
 void arch_fp_cpu_init(uint64_t cptr)
 {
 	struct fp_cpu *f = &fp_cpus[this_pcpu()->id];
 
-	f->owner = 0;
 	f->base = cptr;
 	f->cptr = ~0ul;
-	write_cptr(f, cptr | CPTR_TFP);
+	fp_disown(f);
+}
+
+/* The owner's FP/SIMD registers into its vCPU; the trap off for fp.S. */
+static void fp_save_owner(struct fp_cpu *f)
+{
+	write_cptr(f, 0);
 	isb();
+	if (f->owner)
+		arch_fp_save(&f->owner->arch.fp);
 }
 
 /* The CPU's FP/SIMD registers become vcpu's, untrapped. */
 static void __attribute__((noinline)) fp_take(struct fp_cpu *f, struct vcpu *vcpu)
 {
-	write_cptr(f, f->base);
-	isb();
-	if (f->owner)
-		arch_fp_save(&f->owner->arch.fp);
+	fp_save_owner(f);
 	arch_fp_restore(&vcpu->arch.fp);
 	f->owner = vcpu;
 }
@@ -103,12 +117,8 @@ void arch_fp_flush(void)
 
 	if (!f->owner)
 		return;
-	write_cptr(f, f->base);
-	isb();
-	arch_fp_save(&f->owner->arch.fp);
-	f->owner = 0;
-	write_cptr(f, f->base | CPTR_TFP);
-	isb();
+	fp_save_owner(f);
+	fp_disown(f);
 }
 
 void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg)
@@ -120,11 +130,8 @@ void arch_vcpu_reset(struct vcpu *vcpu, uint64_t entry, uint64_t arg)
 	 * run()): void now.  Another CPU resets it only once its CPU has
 	 * flushed them (sched_park), so this touches the owner only here.
 	 */
-	if (vcpu->pcpu == this_pcpu() && f->owner == vcpu) {
-		f->owner = 0;
-		write_cptr(f, f->base | CPTR_TFP);
-		isb();
-	}
+	if (vcpu->pcpu == this_pcpu() && f->owner == vcpu)
+		fp_disown(f);
 	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
 	memset(&vcpu->arch.sys, 0, sizeof(vcpu->arch.sys));
 	memset(&vcpu->arch.fp, 0, sizeof(vcpu->arch.fp));
@@ -161,7 +168,7 @@ void arch_vcpu_load(struct vcpu *vcpu)
 		fp_take(f, vcpu);	/* a tail call: its isb() ends the load */
 		return;
 	}
-	write_cptr(f, f->base | (f->owner == vcpu ? 0 : CPTR_TFP));
+	write_cptr(f, f->owner != vcpu);
 	isb();
 }
 

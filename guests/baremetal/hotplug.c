@@ -29,8 +29,6 @@ struct el1_state {
 	uint64_t cpacr_el1, d0, fpcr;
 };
 
-#define FPCR_PATTERN 0x03000000ull	/* DN and FZ */
-
 #define PATTERN(i) (0x5a5a000000001000ull + ((uint64_t)(i) << 16))
 
 static void read_el1(struct el1_state *s)
@@ -64,7 +62,7 @@ static void write_pattern(void)
 	bm_write_sysreg(amair_el1, PATTERN(8));
 	bm_write_sysreg(tcr_el1, 0x5a5a0010ull);
 	__asm__ volatile("isb" ::: "memory");
-	bm_fp_write(PATTERN(10), FPCR_PATTERN);	/* FP/SIMD is on (read_el1) */
+	bm_fp_write(PATTERN(10), BM_FPCR_DN_FZ);	/* FP/SIMD is on (read_el1) */
 }
 
 /* Which registers still hold the pattern (a bit each, in struct order). */
@@ -83,7 +81,7 @@ static uint32_t stale(const struct el1_state *s)
 	m |= (s->tcr_el1 == 0x5a5a0010ull) << 8;
 	m |= ((s->cpacr_el1 & BM_CPACR_FPEN) == BM_CPACR_FPEN) << 9;
 	m |= (s->d0 == PATTERN(10)) << 10;
-	m |= (s->fpcr == FPCR_PATTERN) << 11;
+	m |= (s->fpcr == BM_FPCR_DN_FZ) << 11;
 	return m;
 }
 

@@ -51,7 +51,7 @@ bench_hvc_loop:
 /*
  * void bench_hvc_fp_loop(uint64_t n, uint64_t fid): the hypercall, then one
  * FP/SIMD instruction, as a guest that uses FP/SIMD after each call does
- * (FP/SIMD is on: bench_fp_enable).
+ * (FP/SIMD is on: bm_fp_enable).
  */
 	.global	bench_hvc_fp_loop
 bench_hvc_fp_loop:

@@ -586,7 +586,6 @@ static void test_passthru(void)
 #define UART_IMSC 0x038
 #define UART_RIS 0x03c
 #define RESET_MAGIC 0x52535431u	/* "RST1" */
-#define RESET_FPCR 0x03000000u	/* DN and FZ: not the reset value */
 
 static volatile uint32_t reset_timer_irqs;
 
@@ -618,7 +617,7 @@ static void test_reset(void)
 		uart[0] = '\n';		/* raises the transmit interrupt */
 		bm_write_sysreg(tpidr_el1, RESET_MAGIC);	/* EL1 state: must not survive */
 		bm_fp_enable();					/* nor FP/SIMD state */
-		bm_fp_write(RESET_MAGIC, RESET_FPCR);
+		bm_fp_write(RESET_MAGIC, BM_FPCR_DN_FZ);
 		setup(50, 0x40);
 		raise(50);
 		bm_irq_disable();
@@ -640,7 +639,7 @@ static void test_reset(void)
 		uint64_t d0, fpcr;
 
 		bm_fp_read(&d0, &fpcr);
-		if (d0 == RESET_MAGIC || fpcr == RESET_FPCR)
+		if (d0 == RESET_MAGIC || fpcr == BM_FPCR_DN_FZ)
 			fail("FP/SIMD after reset: d0 0x%lx FPCR 0x%lx, the old guest's",
 			     (unsigned long)d0, (unsigned long)fpcr);
 	}

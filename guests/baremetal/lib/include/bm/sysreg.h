@@ -42,6 +42,8 @@ static inline uint64_t bm_mpidr(void)
  * that a vCPU's FP state is its own.
  */
 #define BM_CPACR_FPEN (3ull << 20)
+/* FPCR.DN and FZ: a value no reset leaves, for those tests. */
+#define BM_FPCR_DN_FZ (3ull << 24)
 
 static inline void bm_fp_enable(void)
 {
