@@ -7,8 +7,8 @@
 
 #define HYP_PRIORITY 0xa0
 
-static volatile uint8_t *gicd, *gicc;
-volatile uint8_t *gic_gich;
+static volatile uint8_t *gicd;
+volatile uint8_t *gic_gicc, *gic_gich;
 static uint32_t nr_irqs;
 /*
  * GIC CPU interface mask of each physical CPU, as the distributor names it
@@ -19,24 +19,23 @@ static uint32_t nr_irqs;
  */
 static uint8_t cpu_mask[PHIDIAS_MAX_PCPUS];
 
-/* Before a CPU has read its mask, its index is the best guess. */
+/* Before a CPU has read its mask, its index is the best guess (gic_init_dist). */
 static uint8_t target_mask(uint32_t cpu)
 {
-	if (cpu >= PHIDIAS_MAX_PCPUS)
-		return 0;
-	return cpu_mask[cpu] ? cpu_mask[cpu] : (uint8_t)(1u << cpu);
+	return cpu < PHIDIAS_MAX_PCPUS ? cpu_mask[cpu] : 0;
 }
 
 static inline void d_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gicd + off) = v; }
 static inline uint32_t d_read32(uint32_t off) { return *(volatile uint32_t *)(gicd + off); }
-static inline void c_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gicc + off) = v; }
-static inline uint32_t c_read32(uint32_t off) { return *(volatile uint32_t *)(gicc + off); }
 
 void gic_init_dist(uint64_t d, uint64_t c, uint64_t h)
 {
 	gicd = (volatile uint8_t *)d;
-	gicc = (volatile uint8_t *)c;
+	gic_gicc = (volatile uint8_t *)c;
 	gic_gich = (volatile uint8_t *)h;
+	for (uint32_t i = 0; i < PHIDIAS_MAX_PCPUS; i++)
+		if (!cpu_mask[i])
+			cpu_mask[i] = (uint8_t)(1u << i);
 	nr_irqs = 32 * ((d_read32(GICD_TYPER) & 0x1f) + 1);
 	if (nr_irqs > 1020)
 		nr_irqs = 1020;
@@ -68,9 +67,9 @@ void gic_init_cpu(uint32_t cpu)
 	d_write32(GICD_ICPENDR, 0xffffffff);
 	for (uint32_t i = 0; i < 32; i += 4)
 		d_write32(GICD_IPRIORITYR + i, HYP_PRIORITY * 0x01010101u);
-	c_write32(GICC_PMR, 0xff);
-	c_write32(GICC_BPR, 0);
-	c_write32(GICC_CTLR, 3 | GICC_CTLR_EOIMODE);
+	gicc_write32(GICC_PMR, 0xff);
+	gicc_write32(GICC_BPR, 0);
+	gicc_write32(GICC_CTLR, 3 | GICC_CTLR_EOIMODE);
 	for (uint32_t i = 0; i < gich_nr_lrs(); i++)
 		gich_write32(GICH_LR0 + 4 * i, 0);
 	gich_write32(GICH_APR, 0);
@@ -90,22 +89,6 @@ void gic_enable_irq(uint32_t irq, uint32_t target_cpu)
 void gic_disable_irq(uint32_t irq)
 {
 	d_write32(GICD_ICENABLER + (irq / 32) * 4, 1u << (irq % 32));
-}
-
-uint32_t gic_ack(uint32_t *iar)
-{
-	*iar = c_read32(GICC_IAR);
-	return *iar & 0x3ff;
-}
-
-void gic_eoi(uint32_t iar)
-{
-	c_write32(GICC_EOIR, iar);
-}
-
-void gic_deactivate(uint32_t iar)
-{
-	c_write32(GICC_DIR, iar);
 }
 
 void gic_clear_spi_active(uint32_t irq)

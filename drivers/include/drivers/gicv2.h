@@ -13,15 +13,30 @@ void gic_init_dist(uint64_t gicd, uint64_t gicc, uint64_t gich);
 void gic_init_cpu(uint32_t cpu);
 void gic_enable_irq(uint32_t irq, uint32_t target_cpu);
 void gic_disable_irq(uint32_t irq);
+
+/*
+ * This CPU's interface (GICC), inline like the GICH accessors below: every
+ * interrupt uses three of them.  gic_gicc is set once, at boot.
+ */
+extern volatile uint8_t *gic_gicc;
+
+static inline uint32_t gicc_read32(uint32_t off) { return *(volatile uint32_t *)(gic_gicc + off); }
+static inline void gicc_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gic_gicc + off) = v; }
+
 /* Acknowledge the highest-priority pending interrupt; GIC_SPURIOUS if none. */
-uint32_t gic_ack(uint32_t *iar);
+static inline uint32_t gic_ack(uint32_t *iar)
+{
+	*iar = gicc_read32(GICC_IAR);
+	return *iar & 0x3ff;
+}
+
 /*
  * The CPU interface runs with EOImode 1: gic_eoi drops the running
  * priority only; gic_deactivate ends the interrupt, unless a guest's
  * hardware-linked virtual interrupt will (GICv2 4.4.5, 5.4).
  */
-void gic_eoi(uint32_t iar);
-void gic_deactivate(uint32_t iar);
+static inline void gic_eoi(uint32_t iar) { gicc_write32(GICC_EOIR, iar); }
+static inline void gic_deactivate(uint32_t iar) { gicc_write32(GICC_DIR, iar); }
 void gic_send_sgi(uint32_t sgi, uint32_t target_cpu);
 /* End an SPI's active state, from any CPU. */
 void gic_clear_spi_active(uint32_t irq);
