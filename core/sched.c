@@ -272,6 +272,12 @@ void sched_block(void)
 	struct vcpu *v = p->current;
 	uint64_t deadline;
 
+	/*
+	 * Whether its next wait may be native, looked at on every trapped
+	 * one: a VM whose vCPUs each wait on their own CPU is rarely idle as
+	 * a whole, and this wait may not block.
+	 */
+	wait_policy(p);
 	if (virq_pending(v))
 		return;		/* an interrupt is pending: WFI completes at once */
 	spin_lock(&p->lock);
@@ -305,6 +311,15 @@ void sched_start(void)
 }
 
 /* Something to do before entering: a switch, a vCPU that cannot run, a refill. */
+/* The refill delivers what woke it: a WFI must not fall through for it again. */
+void vcpu_refill(struct vcpu *v)
+{
+	/* Cleared first: a later wake-up stays seen. */
+	v->wake = 0;
+	__asm__ volatile("dmb ish" ::: "memory");
+	virq_entry(v);
+}
+
 static struct vcpu * __attribute__((noinline)) prepare_entry_slow(struct pcpu *p)
 {
 	struct vcpu *v;
@@ -313,15 +328,8 @@ static struct vcpu * __attribute__((noinline)) prepare_entry_slow(struct pcpu *p
 	while (p->need_resched || p->current->state != VCPU_RUNNABLE)
 		sched_schedule();
 	v = p->current;
-	if (v->virq_dirty) {
-		/*
-		 * The refill delivers what woke it: a WFI must not fall through
-		 * for it again.  Cleared first: a later wake-up stays seen.
-		 */
-		v->wake = 0;
-		__asm__ volatile("dmb ish" ::: "memory");
-		virq_entry(v);
-	}
+	if (v->virq_dirty)
+		vcpu_refill(v);
 	return v;
 }
 

@@ -24,7 +24,8 @@ static void woken(struct pcpu *p)
 {
 	const struct vcpu *cur = p->current;
 
-	for (uint32_t i = 0; i < p->cfg->nr_vcpus; i++) {
+	/* Alone on its CPU, the one running here: its refill does the rest. */
+	for (uint32_t i = 0; i < p->cfg->nr_vcpus && (p->cfg->nr_vcpus > 1 || !cur); i++) {
 		const struct vcpu *v = &vcpus[p->cfg->vcpus[i]];
 
 		if (v != cur && v->wake)

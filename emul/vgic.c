@@ -31,8 +31,11 @@
  * One lock per VM protects its model; list registers are touched only by
  * the CPU that runs the vCPU.  Neither a hypercall, nor a read of a
  * distributor register that holds no interrupt state, nor an IPI
- * (GICD_SGIR) takes the lock: an SGI goes into the target's mailbox
- * (atomic), which the target's refill folds into the model.
+ * (GICD_SGIR) takes the lock: every SGI goes into the target's mailbox
+ * (atomic, sgi_post), which the target's refill folds into the model.  So
+ * a vCPU's banked interrupts (SGIs, PPIs) change only on the CPU it is
+ * pinned to, and a refill that only moves mailed SGIs into free LRs takes
+ * no lock either (sgi_direct).
  *
  * Refills look only at interrupts marked "live": every change that can
  * make an interrupt pending, active or deliverable marks it, and a refill
@@ -140,15 +143,13 @@ static const uint8_t pidr[12] = { 0x04, 0, 0, 0, 0x90, 0xb4, 0x2b, 0x00,
 /* The VM's vGIC, or NULL if the VM has none (no interrupts at all). */
 static struct vgic *vgic_of(const struct vm *vm)
 {
-	struct vgic *g = &vgics[vm->cfg->id];
-
-	return g->vm ? g : 0;
+	return vm->vgic;
 }
 
 HOT struct virq *virq_get(struct vgic *g, struct vcpu *v, uint32_t intid)
 {
 	if (intid < NR_PRIV)
-		return &cpus[v->id].priv[intid];
+		return &v->vgic->priv[intid];
 	return &g->spi[intid - NR_PRIV];
 }
 
@@ -187,7 +188,7 @@ HOT void mark_live(struct vgic *g, const struct vcpu *v, uint32_t intid)
 {
 	if (intid < NR_PRIV) {
 		if (v)
-			cpus[v->id].live |= 1u << intid;
+			v->vgic->live |= 1u << intid;
 	} else if (intid < NR_IRQS)
 		g->spi_live[(intid - NR_PRIV) / 32] |= 1u << ((intid - NR_PRIV) % 32);
 }
@@ -254,7 +255,7 @@ HOT int sgi_place(struct vgic *g, struct vgic_cpu *c, uint32_t sgi, uint32_t src
  */
 HOT void sgi_fold(struct vgic *g, struct vcpu *v, int direct)
 {
-	struct vgic_cpu *c = &cpus[v->id];
+	struct vgic_cpu *c = v->vgic;
 
 	for (uint32_t w = 0; w < NR_SGIS / 8; w++) {
 		uint64_t m;
@@ -275,6 +276,74 @@ HOT void sgi_fold(struct vgic *g, struct vcpu *v, int direct)
 	}
 }
 
+HOT int inbox_waits(const struct vgic_cpu *c)
+{
+	uint32_t any = 0;
+
+	for (uint32_t w = 0; w < NR_IRQS / 32; w++)
+		any |= c->inbox[w];
+	return any != 0;
+}
+
+/*
+ * SGI sgi from source vCPU src is pending for t: into its mailbox, without
+ * the VM's lock, and t is woken (its refill takes it in).  Every SGI comes
+ * this way, GICD_SGIR's and a doorbell's alike: only t's own CPU writes
+ * its banked state (sgi_direct relies on it).
+ */
+HOT void sgi_post(struct vcpu *t, uint32_t sgi, uint32_t src)
+{
+	__atomic_or_fetch(&t->vgic->sgi_mail[sgi / 8], 1ull << ((sgi % 8) * 8 + src),
+			  __ATOMIC_RELAXED);
+	/* Release: the mail before the mark (virq_entry's exchange acquires). */
+	__atomic_or_fetch(&t->virq_dirty, VIRQ_DIRTY_NEW, __ATOMIC_RELEASE);
+	vcpu_kick(t);
+}
+
+/*
+ * The refill after an IPI, without the VM's lock: only SGIs were mailed
+ * (nothing in the inbox), nothing waits beyond the LRs, and the finished
+ * LRs held SGIs, so each mailed one just takes a free LR (sgi_place).  The
+ * SGIs and the LRs are v's own, changed only by this CPU, which runs v
+ * (sgi_post); the inbox is looked at racily: an injection that lands in it
+ * now marks v dirty again and kicks it.  Returns 0 when the locked refill
+ * must do the rest (what could not be placed is mailed back for it).
+ */
+static int sgi_direct(struct vgic *g, struct vgic_cpu *c)
+{
+	uint32_t done;
+
+	if (c->overflow || inbox_waits(c))
+		return 0;
+	done = c->lr_used ? c->lr_used & gich_read_elrsr() : 0;
+	for (uint32_t e = done; e; e &= e - 1) {
+		uint32_t i = (uint32_t)__builtin_ctz(e), id = c->lr_irq[i] & 0x3ff;
+
+		if (id >= NR_SGIS)
+			return 0;	/* the model hears of the others' end */
+		c->priv[id].active = 0;
+		c->lr_used &= ~(1u << i);
+	}
+	for (uint32_t w = 0; w < NR_SGIS / 8; w++) {
+		uint64_t m, left = 0;
+
+		if (!__atomic_load_n(&c->sgi_mail[w], __ATOMIC_RELAXED))
+			continue;
+		m = __atomic_exchange_n(&c->sgi_mail[w], 0, __ATOMIC_ACQUIRE);
+		for (; m; m &= m - 1) {
+			uint32_t b = (uint32_t)__builtin_ctzll(m);
+
+			if (!sgi_place(g, c, w * 8 + b / 8, b % 8))
+				left |= 1ull << b;
+		}
+		if (left) {
+			__atomic_or_fetch(&c->sgi_mail[w], left, __ATOMIC_RELAXED);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /*
  * intid was made pending for target; lock held.  A target whose list
  * registers this CPU holds, with nothing else to refill, gets it in a free
@@ -284,7 +353,7 @@ HOT void sgi_fold(struct vgic *g, struct vcpu *v, int direct)
  */
 static int inject(struct vgic *g, struct vcpu *target, uint32_t intid)
 {
-	struct vgic_cpu *c = &cpus[target->id];
+	struct vgic_cpu *c = target->vgic;
 
 	mark_live(g, target, intid);
 	if (!target->virq_dirty && c->resident && resident_on[this_pcpu()->id] == target &&
@@ -327,7 +396,7 @@ HOT void unmark_if_idle(struct vgic *g, struct vcpu *v, uint32_t intid)
 	if (q->active || is_pending(q, intid))
 		return;
 	if (intid < NR_PRIV)
-		cpus[v->id].live &= ~(1u << intid);
+		v->vgic->live &= ~(1u << intid);
 	else
 		g->spi_live[(intid - NR_PRIV) / 32] &= ~(1u << ((intid - NR_PRIV) % 32));
 }
@@ -336,8 +405,8 @@ HOT void unmark_if_idle(struct vgic *g, struct vcpu *v, uint32_t intid)
  * Injection
  */
 
-static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid,
-			 uint32_t src)
+/* A PPI of target, or an SPI (its target found here), made pending. */
+static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid)
 {
 	int placed = 0;
 
@@ -345,12 +414,7 @@ static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid,
 	if (intid >= NR_PRIV)
 		target = spi_target(g, &g->spi[intid - NR_PRIV]);
 	if (target) {
-		struct virq *q = virq_get(g, target, intid);
-
-		if (intid < NR_SGIS)
-			q->sgi_src |= (uint8_t)(1u << (src & 7));
-		else
-			q->pending = 1;
+		virq_get(g, target, intid)->pending = 1;
 		placed = inject(g, target, intid);
 	} else if (intid >= NR_PRIV) {
 		g->spi[intid - NR_PRIV].pending = 1;	/* waits for a target */
@@ -365,7 +429,10 @@ void virq_inject(struct vm *vm, uint32_t intid, struct vcpu *target, uint32_t sr
 {
 	if (intid >= NR_IRQS || (intid < NR_PRIV && !target) || !vgic_of(vm))
 		return;
-	make_pending(vgic_of(vm), target, intid, src);
+	if (intid < NR_SGIS)
+		sgi_post(target, intid, src & 7);
+	else
+		make_pending(vgic_of(vm), target, intid);
 }
 
 void virq_set_level(struct vm *vm, uint32_t intid, int level)
@@ -396,11 +463,11 @@ void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
 		return;
 	level = level != 0;
 	spin_lock(&g->lock);
-	if (cpus[v->id].priv[intid].level == level) {
+	if (v->vgic->priv[intid].level == level) {
 		spin_unlock(&g->lock);
 		return;		/* no edge: nothing to refill or wake */
 	}
-	cpus[v->id].priv[intid].level = (uint8_t)level;
+	v->vgic->priv[intid].level = (uint8_t)level;
 	mark(g, v, intid);
 	spin_unlock(&g->lock);
 	if (level)
@@ -415,7 +482,7 @@ void virq_set_private_level(struct vcpu *v, uint32_t intid, int level)
  */
 static int vtimer_put(struct vgic *g, struct vcpu *v)
 {
-	struct vgic_cpu *c = &cpus[v->id];
+	struct vgic_cpu *c = v->vgic;
 	struct virq *q = &c->priv[PHIDIAS_GUEST_VTIMER_IRQ];
 	uint32_t slot = NO_IRQ;
 
@@ -467,13 +534,13 @@ int virq_physical(uint32_t intid)
 		if (placed)
 			inject_kick(cur, 1);
 		else
-			make_pending(g, cur, PHIDIAS_GUEST_VTIMER_IRQ, 0);
+			make_pending(g, cur, PHIDIAS_GUEST_VTIMER_IRQ);
 		return 1;
 	}
 	owner = intid < NR_IRQS ? spi_owner[intid] : 0;
 	if (!owner)
 		return 0;
-	make_pending(vgic_of(owner), 0, intid, 0);
+	make_pending(vgic_of(owner), 0, intid);
 	return 1;
 }
 
@@ -485,13 +552,13 @@ static int for_each_live(struct vgic *g, struct vcpu *v,
 			 int (*fn)(struct vgic *, struct vcpu *, uint32_t, void *), void *arg)
 {
 	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
-		uint32_t *word = w ? &g->spi_live[w - 1] : &cpus[v->id].live;
+		uint32_t *word = w ? &g->spi_live[w - 1] : &v->vgic->live;
 		uint32_t bits = *word;
 
 		while (bits) {
 			uint32_t b = (uint32_t)__builtin_ctz(bits);
 			uint32_t intid = w * 32 + b;
-			const struct virq *q = w ? &g->spi[intid - NR_PRIV] : &cpus[v->id].priv[b];
+			const struct virq *q = w ? &g->spi[intid - NR_PRIV] : &v->vgic->priv[b];
 
 			bits &= bits - 1;
 			if (!q->active && !is_pending(q, intid)) {
@@ -578,7 +645,7 @@ static int deliverable(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg
 /* Lock held: the model of v is complete (its LRs folded back if resident here). */
 static void sync_if_resident(struct vgic *g, struct vcpu *v)
 {
-	struct vgic_cpu *c = &cpus[v->id];
+	struct vgic_cpu *c = v->vgic;
 
 	sgi_fold(g, v, 0);
 	if (c->resident && c->lr_used && resident_on[this_pcpu()->id] == v) {
@@ -599,7 +666,7 @@ static int mail_waits(const struct vgic_cpu *c)
 /* Nothing marked live for v: a racy look, see virq_pending. */
 static int nothing_live(const struct vgic *g, const struct vcpu *v)
 {
-	uint32_t any = cpus[v->id].live;
+	uint32_t any = v->vgic->live;
 
 	for (uint32_t i = 0; i < (NR_IRQS - NR_PRIV) / 32; i++)
 		any |= g->spi_live[i];
@@ -609,7 +676,7 @@ static int nothing_live(const struct vgic *g, const struct vcpu *v)
 int virq_pending(struct vcpu *v)
 {
 	struct vgic *g = vgic_of(v->vm);
-	struct vgic_cpu *c = &cpus[v->id];
+	struct vgic_cpu *c = v->vgic;
 	int found;
 
 	if (!g)
@@ -636,7 +703,7 @@ int virq_pending(struct vcpu *v)
 void virq_hw_line_low(struct vcpu *v, uint32_t intid)
 {
 	struct vgic *g = vgic_of(v->vm);
-	struct vgic_cpu *c = &cpus[v->id];
+	struct vgic_cpu *c = v->vgic;
 	struct virq *q;
 	int withdrawn = 0;
 
@@ -808,33 +875,27 @@ static void lr_fill(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 /*
  * Free the LRs the guest has finished with (GICH_ELRSR): their interrupts
  * are over.  Returns 0 when only a full refill will do: more wait than
- * the LRs hold (c->overflow), or a finished LR
- * held a level-sensitive interrupt, whose EOI maintenance re-checks the
- * line.  Lock held, v resident here.
+ * the LRs hold (c->overflow), or a finished LR held a level-sensitive
+ * interrupt, whose EOI maintenance re-checks the line (the LRs freed
+ * before it are over all the same: lr_sync would find them empty).  Lock
+ * held, v resident here.
  */
 HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 {
-	uint32_t empty;
-
 	if (c->overflow)
 		return 0;
 	if (!c->lr_used)
 		return 1;
-	empty = c->lr_used & gich_read_elrsr();
-	for (uint32_t e = empty; e; e &= e - 1) {
-		uint32_t old_id = c->lr_irq[__builtin_ctz(e)] & 0x3ff;
-		const struct virq *old = virq_get(g, v, old_id);
+	for (uint32_t e = c->lr_used & gich_read_elrsr(); e; e &= e - 1) {
+		uint32_t i = (uint32_t)__builtin_ctz(e), old_id = c->lr_irq[i] & 0x3ff;
+		struct virq *old = virq_get(g, v, old_id);
 
 		if (!ends_by_itself(old, old_id))
 			return 0;
-	}
-	for (uint32_t e = empty; e; e &= e - 1) {
-		uint32_t old_id = c->lr_irq[__builtin_ctz(e)] & 0x3ff;
-
-		virq_get(g, v, old_id)->active = 0;
+		old->active = 0;
 		unmark_if_idle(g, v, old_id);
+		c->lr_used &= ~(1u << i);
 	}
-	c->lr_used &= ~empty;
 	return 1;
 }
 
@@ -845,6 +906,7 @@ HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t intid)
 {
 	uint32_t free = ((1u << nr_lrs) - 1) & ~c->lr_used;
+	struct virq *q;
 	int more = 0;
 
 	for (uint32_t used = c->lr_used; used; used &= used - 1)
@@ -852,6 +914,18 @@ HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t inti
 			return 0;
 	if (!free)
 		return 0;
+	q = virq_get(g, v, intid);
+	if (intid >= NR_PRIV && q->edge && !q->hw && !q->active) {
+		/* lr_write's result for a pending edge SPI (a doorbell), directly. */
+		uint32_t i = (uint32_t)__builtin_ctz(free);
+
+		q->pending = 0;
+		c->lr_irq[i] = intid;
+		c->lr_used |= 1u << i;
+		gich_write_lr(i, lr_base(q, intid) | GICH_LR_PENDING);
+		g->spi_live[(intid - NR_PRIV) / 32] &= ~(1u << ((intid - NR_PRIV) % 32));
+		return 1;
+	}
 	lr_write(g, v, c, (uint32_t)__builtin_ctz(free), intid, &more);
 	if (more) {	/* the other sources come when this one is taken */
 		c->overflow = 1;
@@ -881,20 +955,16 @@ static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 	return 1;
 }
 
-void virq_entry(struct vcpu *v)
+/* The refill under the VM's lock: why, what marked v dirty (virq_dirty). */
+static void __attribute__((noinline)) refill_locked(struct vgic *g, struct vcpu *v,
+						    uint32_t why)
 {
-	struct vgic_cpu *c = &cpus[v->id];
-	struct vgic *g = vgic_of(v->vm);
-	uint32_t why;
+	struct vgic_cpu *c = v->vgic;
 
-	if (!g)
-		return;
 	spin_lock(&g->lock);
-	/* Acquire: what sgir_write mailed before marking v dirty (a release). */
-	why = __atomic_exchange_n(&v->virq_dirty, 0, __ATOMIC_ACQUIRE);
 	if (why == VIRQ_DIRTY_NEW && lr_reclaim(g, v, c)) {
 		sgi_fold(g, v, 1);
-		if (lr_add_new(g, v, c)) {
+		if (!inbox_waits(c) || lr_add_new(g, v, c)) {
 			spin_unlock(&g->lock);
 			return;
 		}
@@ -906,6 +976,20 @@ void virq_entry(struct vcpu *v)
 	lr_sync(g, v, c);
 	lr_fill(g, v, c);
 	spin_unlock(&g->lock);
+}
+
+void virq_entry(struct vcpu *v)
+{
+	struct vgic *g = vgic_of(v->vm);
+	uint32_t why;
+
+	if (!g)
+		return;
+	/* Acquire: what sgi_post mailed before marking v dirty (a release). */
+	why = __atomic_exchange_n(&v->virq_dirty, 0, __ATOMIC_ACQUIRE);
+	if (why == VIRQ_DIRTY_NEW && sgi_direct(g, v->vgic))
+		return;
+	refill_locked(g, v, why);
 }
 
 void virq_maintenance(void)
@@ -925,7 +1009,7 @@ void virq_maintenance(void)
 		return;
 	}
 	spin_lock(&g->lock);
-	lr_sync(g, v, &cpus[v->id]);
+	lr_sync(g, v, v->vgic);
 	set_dirty(v, VIRQ_DIRTY_ALL);
 	spin_unlock(&g->lock);
 }
@@ -1139,7 +1223,7 @@ static void bytes_write(struct vgic *g, struct vcpu *v, uint64_t reg, uint32_t s
  * GICD_SGIR, without the VM's lock: each target's new source goes into its
  * mailbox, which its refill folds in (sgi_fold), and the target is kicked.
  */
-static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val)
+HOT void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val)
 {
 	uint32_t sgi = val & 0xf;
 	uint32_t filter = (val >> 24) & 3;
@@ -1157,11 +1241,18 @@ static void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val)
 		struct vcpu *t = &g->vm->vcpus[__builtin_ctz(list)];
 
 		list &= list - 1;
-		__atomic_or_fetch(&cpus[t->id].sgi_mail[sgi / 8], 1ull << ((sgi % 8) * 8 + self),
-				  __ATOMIC_RELAXED);
-		__atomic_or_fetch(&t->virq_dirty, VIRQ_DIRTY_NEW, __ATOMIC_RELEASE);
-		vcpu_kick(t);
+		sgi_post(t, sgi, self);
 	}
+}
+
+int virq_sgir(struct vcpu *v, uint32_t val)
+{
+	struct vgic *g = vgic_of(v->vm);
+
+	if (!g)
+		return 0;
+	sgir_write(g, v, val);
+	return 1;
 }
 
 static int byte_ok(uint64_t off)
@@ -1189,7 +1280,7 @@ static uint32_t dist_read(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t
 		uint32_t val = 0;
 
 		for (uint32_t i = 0; i < size; i++)
-			val |= (uint32_t)cpus[v->id].priv[(off & 0xf) + i].sgi_src << (8 * i);
+			val |= (uint32_t)v->vgic->priv[(off & 0xf) + i].sgi_src << (8 * i);
 		return val;
 	}
 	if (reg >= GICD_IGROUPR && reg < GICD_ISENABLER)
@@ -1224,7 +1315,7 @@ static void dist_write(struct vgic *g, struct vcpu *v, uint64_t off, uint32_t si
 	}
 	if (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 16) {
 		for (uint32_t i = 0; i < size; i++) {
-			struct virq *q = &cpus[v->id].priv[(off & 0xf) + i];
+			struct virq *q = &v->vgic->priv[(off & 0xf) + i];
 			uint8_t b = (uint8_t)(val >> (8 * i));
 
 			if (off >= GICD_SPENDSGIR) {
@@ -1396,6 +1487,11 @@ int vgic_init(struct vm *vm, const struct phidias_emul_dev *dev)
 		spi_owner[intid] = vm;
 		g->spi[intid - NR_PRIV].hw = 1;
 	}
+	for (uint32_t j = 0; j < g->nr_cpus; j++)
+		vm->vcpus[j].vgic = &cpus[vm->vcpus[j].id];
+	vm->vgic = g;
 	reset(g);
+	if (dev->size > GICD_SGIR)
+		vm->sgir_ipa = dev->ipa + GICD_SGIR;
 	return mmio_register(vm, dev->ipa, dev->size, vgicd_access, g);
 }

@@ -139,7 +139,7 @@ static void guest_unexpected(struct vcpu *v, uint64_t esr, const char *what)
 	guest_stop(v, esr, what, 0, 0);
 }
 
-static uint64_t fault_ipa(void)
+static inline uint64_t fault_ipa(void)
 {
 	/* HPFAR_EL2.FIPA holds IPA[47:12] in bits [39:4]. */
 	return ((sysreg_read(hpfar_el2) & 0xffffffffff0ul) << 8) |
@@ -151,28 +151,29 @@ static void __attribute__((noinline)) dabt_fault(struct vcpu *v, uint64_t esr, u
 	guest_fault(v, esr, (esr & DABT_WNR) ? "data abort (write)" : "data abort (read)", 1, ipa);
 }
 
-static void data_abort(struct vcpu *v, uint64_t esr)
+/* The length of the trapped instruction: a 16-bit T32 one of an AArch32 EL0 (IL 0). */
+static uint64_t insn_len(uint64_t esr)
+{
+	return (esr & ESR_IL) ? 4 : 2;
+}
+
+/*
+ * An access to an emulated device, decoded from the ISS (valid, not a
+ * stage-1 walk); a read's value goes into Rt.  0 when no device takes it:
+ * a refusal changes nothing, so the full path may ask again and fault.
+ */
+static inline __attribute__((always_inline)) int mmio_emulate(struct vcpu *v, uint64_t esr,
+							    uint64_t ipa)
 {
 	uint64_t iss = ESR_ISS(esr);
-	uint64_t ipa = fault_ipa();
 	uint32_t rt = (uint32_t)DABT_SRT(iss);
 	struct mmio_access acc;
 
-	/*
-	 * A permission fault (a read-only region) finds no device either:
-	 * emulated devices are unmapped, so they only ever translation-fault.
-	 */
-	if (!(iss & DABT_ISV) || (iss & DABT_S1PTW)) {
-		dabt_fault(v, esr, ipa);
-		return;
-	}
 	acc.size = 1u << DABT_SAS(iss);
 	acc.write = (iss & DABT_WNR) != 0;
 	acc.value = (acc.write && rt != 31) ? v->regs.x[rt] : 0;
-	if (mmio_dispatch(v, ipa, &acc) != MMIO_HANDLED) {
-		dabt_fault(v, esr, ipa);
-		return;
-	}
+	if (mmio_dispatch(v, ipa, &acc) != MMIO_HANDLED)
+		return 0;
 	if (!acc.write && rt != 31) {
 		uint64_t val = acc.value;
 		unsigned bits = acc.size * 8;
@@ -185,7 +186,22 @@ static void data_abort(struct vcpu *v, uint64_t esr)
 			val &= 0xffffffffu;
 		v->regs.x[rt] = val;
 	}
-	v->regs.pc += 4;
+	return 1;
+}
+
+static void data_abort(struct vcpu *v, uint64_t esr)
+{
+	uint64_t ipa = fault_ipa();
+
+	/*
+	 * A permission fault (a read-only region) finds no device either:
+	 * emulated devices are unmapped, so they only ever translation-fault.
+	 */
+	if ((esr & (DABT_ISV | DABT_S1PTW)) != DABT_ISV || !mmio_emulate(v, esr, ipa)) {
+		dabt_fault(v, esr, ipa);
+		return;
+	}
+	v->regs.pc += insn_len(esr);
 }
 
 /*
@@ -299,6 +315,71 @@ void arch_trap_irq(struct vcpu *v)
 	irq_handle();
 	/* Also a firing taken just before the guest masked it. */
 	vtimer_resample(v);
+}
+
+/*
+ * The light exits (vectors.S): only x0-x18 and x30 are in v->regs, the
+ * guest's PC is ELR_EL2.  What they return, as vectors.S defines it.
+ */
+#define LIGHT_FULL 0		/* not handled: the full trap path */
+#define LIGHT_DONE 1		/* handled, straight back into the guest */
+#define LIGHT_ENTRY 2		/* handled; the full entry path */
+
+static int light_back(struct vcpu *v)
+{
+	return vcpu_light_return(v) ? LIGHT_DONE : LIGHT_ENTRY;
+}
+
+/* Past the trapped instruction, whose PC is still in ELR_EL2. */
+static void light_skip(uint64_t esr)
+{
+	sysreg_write(elr_el2, sysreg_read(elr_el2) + insn_len(esr));
+}
+
+static int __attribute__((noinline)) light_mmio(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+	if (!mmio_emulate(v, esr, ipa))
+		return LIGHT_FULL;
+	light_skip(esr);
+	return light_back(v);
+}
+
+static int __attribute__((noinline)) light_sgir(struct vcpu *v, uint64_t esr, uint64_t ipa,
+						uint32_t val)
+{
+	if (!virq_sgir(v, val))
+		return light_mmio(v, esr, ipa);
+	light_skip(esr);
+	return light_back(v);
+}
+
+/*
+ * An emulated device access whose Rt was saved (x0-x18, x30, xzr), the
+ * most frequent trap after the hypercall: no vCPU switch, no full save.
+ * Anything else, and a vCPU whose timer interrupt is in flight, goes the
+ * full way.
+ */
+int arch_light_sync(struct vcpu *v)
+{
+	uint64_t esr = sysreg_read(esr_el2), ipa;
+	uint32_t rt = (uint32_t)DABT_SRT(esr);
+
+	/* vectors.S calls it for data aborts only (EC_DABT_LOW). */
+	if ((esr & (DABT_ISV | DABT_S1PTW)) != DABT_ISV || (rt >= 19 && rt <= 29) ||
+	    v->vtimer_fired)
+		return LIGHT_FULL;
+	ipa = fault_ipa();
+	/* The IPI its own way: a 32-bit write of GICD_SGIR. */
+	if (ipa == v->vm->sgir_ipa && (esr & DABT_WNR) && DABT_SAS(esr) == 2)
+		return light_sgir(v, esr, ipa, rt == 31 ? 0 : (uint32_t)v->regs.x[rt]);
+	return light_mmio(v, esr, ipa);
+}
+
+/* Every IRQ: its handlers never switch vCPUs (they ask for it). */
+int arch_light_irq(struct vcpu *v)
+{
+	arch_trap_irq(v);
+	return light_back(v);
 }
 
 void arch_trap_unexpected(struct vcpu *v, uint64_t kind)

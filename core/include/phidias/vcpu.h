@@ -6,6 +6,7 @@
 #include <arch/context.h>
 #include <phidias/config.h>
 #include <phidias/events.h>
+#include <phidias/pcpu.h>
 
 enum vcpu_state {
 	VCPU_OFF,		/* not started (PSCI CPU_OFF / not yet CPU_ON) */
@@ -16,6 +17,7 @@ enum vcpu_state {
 
 struct vm;
 struct pcpu;
+struct vgic_cpu;
 
 struct vcpu {
 	struct arch_regs regs;	/* first: the exception entry saves here */
@@ -26,6 +28,7 @@ struct vcpu {
 	uint32_t id;		/* global index */
 	volatile uint32_t state;	/* enum vcpu_state; changed under the pcpu's lock */
 	volatile uint32_t wake;	/* set by anyone, consumed by its pcpu */
+	struct vgic_cpu *vgic;	/* its vGIC CPU interface state; NULL: its VM has no vGIC */
 	/* Its interrupt state changed: refill the list registers (virq_entry). */
 	volatile uint32_t virq_dirty;
 	uint32_t vtimer_fired;	/* its virtual timer interrupt injected, not yet seen taken or withdrawn */
@@ -45,5 +48,20 @@ extern struct vcpu vcpus[];
 void vcpu_kick(struct vcpu *vcpu);
 /* Last before every entry to a guest, on its CPU (vectors.S): the vCPU to enter. */
 struct vcpu *vcpu_prepare_entry(void);
+/* Its list registers refilled before it enters (vcpu->virq_dirty set). */
+void vcpu_refill(struct vcpu *v);
+/*
+ * After a trap handled without a full register save (the current vCPU, on
+ * its CPU): 1 when it may go straight back (its list registers refilled if
+ * needed), 0 when the full entry path must run (a switch may follow).
+ */
+static inline int vcpu_light_return(struct vcpu *v)
+{
+	if (this_pcpu()->need_resched || v->state != VCPU_RUNNABLE)
+		return 0;
+	if (v->virq_dirty)
+		vcpu_refill(v);
+	return 1;
+}
 
 #endif

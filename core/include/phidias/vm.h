@@ -14,6 +14,7 @@ enum vm_state {
 struct vcpu;
 
 struct mmio_vm;
+struct vgic;
 
 struct vm {
 	const struct phidias_vm_config *cfg;
@@ -22,6 +23,8 @@ struct vm {
 	uint32_t vcpus_on;	/* vCPUs not OFF (PSCI); the last CPU_OFF stops the VM */
 	uint64_t cntvoff;
 	struct mmio_vm *mmio;	/* its emulated regions (core/mmio.c); NULL: none */
+	struct vgic *vgic;	/* its virtual GIC (emul/vgic.c); NULL: none */
+	uint64_t sgir_ipa;	/* its vGIC's GICD_SGIR (the IPI register); 0: no vGIC */
 	/*
 	 * A reset's reload (vm_reset_continue): the next item (RAM regions,
 	 * then images) and how much of it is done; the CPU doing it keeps its

@@ -8,7 +8,9 @@
  * counter has passed.  A check fills x1-x28 and spins for a pseudo-random
  * time (up to spin=<duration>) in assembly, so the hypervisor deschedules
  * the vCPU at random points, then compares every register with what was
- * written.  Output:
+ * written.  Every other check also reads the emulated UART's flag register
+ * on each turn of its spin: traps that take the hypervisor's light exit,
+ * which leaves x19-x29 to the C code's procedure call standard.  Output:
  *
  *   ctxcheck: seed <s>, <n> rounds of <us>us: x1-x28 sp q0-q31 fpsr fpcr <k> sysregs
  *   ctxcheck: ignores writes: <regs>          (registers that are RAZ/WI here)
@@ -20,6 +22,7 @@
  * counter jumped by more than 100 us between two reads: the vCPU was
  * descheduled while x1-x28 held the pattern.
  */
+#include <bm/uart.h>
 #include <bm/bm.h>
 
 #define CTX_DEFAULT_ROUNDS 10u
@@ -32,7 +35,8 @@
 void ctx_fp_enable(void);
 void ctx_fp_write(const uint64_t v[66]);
 void ctx_fp_read(uint64_t v[66]);
-void ctx_gpr_spin(const uint64_t pat[28], uint64_t deadline, uint64_t out[31]);
+void ctx_gpr_spin(const uint64_t pat[28], uint64_t deadline, uint64_t out[31],
+		  uintptr_t trapped);
 extern const char ctx_vectors[];
 
 #define CNT_CTL_ENABLE 1u
@@ -243,7 +247,9 @@ int main(const void *dtb)
 
 			for (int i = 0; i < 28; i++)
 				gpr_pat[i] = splitmix64(&state);
-			ctx_gpr_spin(gpr_pat, bm_counter_read() + spin, gpr_got);
+			/* Every other check also traps on each turn (UARTFR, emulated). */
+			ctx_gpr_spin(gpr_pat, bm_counter_read() + spin, gpr_got,
+				     (checks & 1) ? bm_uart_base() + 0x18 : 0);
 			for (int i = 0; i < 28; i++) {
 				if (gpr_got[i] != gpr_pat[i]) {
 					char name[8];

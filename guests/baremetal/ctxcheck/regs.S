@@ -80,10 +80,14 @@ ctx_fp_read:
 	.size	ctx_fp_read, . - ctx_fp_read
 
 /*
- * void ctx_gpr_spin(const uint64_t pat[28], uint64_t deadline, uint64_t out[31])
+ * void ctx_gpr_spin(const uint64_t pat[28], uint64_t deadline, uint64_t out[31],
+ *		     uintptr_t trapped)
  *
  * Loads x1-x28 from pat and spins on CNTVCT_EL0 until `deadline`, touching
  * only x0, x29 and x30 (its deadline and bookkeeping live on the stack).
+ * With `trapped` (an emulated device register) not 0, every turn also
+ * reads it into w0: a trap the hypervisor handles without saving x19-x29
+ * (its light exit), taken while they hold the pattern.
  * Then stores x1-x28 to out[0..27], the SP seen before and after the spin
  * to out[28] and out[29], and the longest gap between two consecutive
  * counter reads (a sign that the vCPU was descheduled) to out[30].
@@ -92,6 +96,7 @@ ctx_fp_read:
 #define SPIN_OUT	96
 #define SPIN_DEADLINE	104
 #define SPIN_MAXGAP	112
+#define SPIN_TRAPPED	120
 	.global	ctx_gpr_spin
 	.type	ctx_gpr_spin, %function
 ctx_gpr_spin:
@@ -104,6 +109,7 @@ ctx_gpr_spin:
 	str	x2, [sp, #SPIN_OUT]
 	str	x1, [sp, #SPIN_DEADLINE]
 	str	xzr, [sp, #SPIN_MAXGAP]
+	str	x3, [sp, #SPIN_TRAPPED]
 	mov	x3, sp
 	str	x3, [x2, #224]
 
@@ -132,7 +138,10 @@ ctx_gpr_spin:
 	cmp	x30, x0
 	b.ls	2f
 	str	x30, [sp, #SPIN_MAXGAP]
-2:	ldr	x0, [sp, #SPIN_DEADLINE]
+2:	ldr	x30, [sp, #SPIN_TRAPPED]
+	cbz	x30, 3f
+	ldr	w0, [x30]
+3:	ldr	x0, [sp, #SPIN_DEADLINE]
 	cmp	x29, x0
 	b.lo	1b
 
