@@ -201,12 +201,45 @@ def make(*args, check=True):
     return result
 
 
+# What an image is built from, in the tree, besides the Makefile and its scenario.
+SOURCE_DIRS = ("arch", "config", "core", "drivers", "emul", "guests", "schism")
+
+
+def _newest_source():
+    """The newest modification time of the tree's build inputs (one walk
+    per test run: sources do not change while the tests run)."""
+    if _newest_source.cache is None:
+        newest = os.path.getmtime(os.path.join(REPO, "Makefile"))
+        for d in SOURCE_DIRS:
+            for root, _dirs, files in os.walk(os.path.join(REPO, d)):
+                for f in files:
+                    newest = max(newest, os.path.getmtime(os.path.join(root, f)))
+        _newest_source.cache = newest
+    return _newest_source.cache
+
+
+_newest_source.cache = None
+_made = set()   # (scenario, make_vars) made in this run: make knows the rest
+
+
+def _stale_image(scenario, image):
+    """An image older than a source: the tree was edited and `pytest`
+    runs without `make` first."""
+    xml = scenario if scenario.endswith(".xml") else os.path.join(REPO, "scenarios", scenario + ".xml")
+    newest = max(_newest_source(), os.path.getmtime(xml) if os.path.exists(xml) else 0)
+    return os.path.getmtime(image) < newest
+
+
 def ensure_built(scenario, make_vars=()):
     """Return build/<s>/phidias.bin, running `make SCENARIO=<s>` (plus
-    make_vars such as `EXTRA_GUESTS=...`) if it is missing; `scenario` is
-    a name or the path of an .xml file."""
+    make_vars such as `EXTRA_GUESTS=...`) if it is missing or older than a
+    source (an edit, then `pytest` without `make`); `scenario` is a name or
+    the path of an .xml file."""
     image = image_path(scenario)
-    if not os.path.exists(image):
+    key = (scenario, tuple(make_vars))
+    stale = os.path.exists(image) and key not in _made and _stale_image(scenario, image)
+    if not os.path.exists(image) or stale:
+        _made.add(key)
         make(f"SCENARIO={scenario}", *make_vars)
         if not os.path.exists(image):
             raise RuntimeError(f"`make SCENARIO={scenario}` did not write {image}")

@@ -179,3 +179,24 @@ def test_a_lost_tick_fails_progress():
 
 def test_line_str_shows_the_tag():
     assert str(Line(0, "a", "x")) == "[a] x" and str(Line(0, None, "x")) == "x"
+
+
+# -- images ---------------------------------------------------------------------
+
+
+def test_an_image_older_than_a_source_is_made_again_once(tmp_path, monkeypatch):
+    import phidias_qemu as h
+
+    made = []
+    image = tmp_path / "phidias.bin"
+    image.write_bytes(b"")
+    monkeypatch.setattr(h, "image_path", lambda s: str(image))
+    monkeypatch.setattr(h, "make", lambda *a: made.append(a))
+    monkeypatch.setattr(h, "_made", set())
+    monkeypatch.setattr(h._newest_source, "cache", os.path.getmtime(image) - 10)
+    h.ensure_built("hello")
+    assert made == []                     # newer than every source: as it is
+    h._newest_source.cache = os.path.getmtime(image) + 10
+    h.ensure_built("hello")
+    h.ensure_built("hello")
+    assert made == [("SCENARIO=hello",)]  # an edit since: made, once per run
