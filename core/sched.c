@@ -310,7 +310,6 @@ void sched_start(void)
 	arch_enter_guest();
 }
 
-/* Something to do before entering: a switch, a vCPU that cannot run, a refill. */
 /* The refill delivers what woke it: a WFI must not fall through for it again. */
 void vcpu_refill(struct vcpu *v)
 {
@@ -320,6 +319,7 @@ void vcpu_refill(struct vcpu *v)
 	virq_entry(v);
 }
 
+/* Something to do before entering: a switch, a vCPU that cannot run, a refill. */
 static struct vcpu * __attribute__((noinline)) prepare_entry_slow(struct pcpu *p)
 {
 	struct vcpu *v;

@@ -112,6 +112,7 @@ void vm_init_all(void)
 			      PHIDIAS_MAX_VMS);
 		vm->vcpus = &vcpus[cfg->first_vcpu];
 		vm->state = VM_RUNNING;
+		vm->sgir_ipa = VM_NO_IPA;	/* its vGIC sets its own */
 		vm_load(vm, 0);
 		for (uint32_t j = 0; j < cfg->nr_vcpus; j++) {
 			struct vcpu *v = &vm->vcpus[j];

@@ -24,13 +24,14 @@ static void woken(struct pcpu *p)
 {
 	const struct vcpu *cur = p->current;
 
-	/* Alone on its CPU, the one running here: its refill does the rest. */
-	for (uint32_t i = 0; i < p->cfg->nr_vcpus && (p->cfg->nr_vcpus > 1 || !cur); i++) {
-		const struct vcpu *v = &vcpus[p->cfg->vcpus[i]];
+	/* Alone on its CPU and running here, the woken one is cur: nothing to look at. */
+	if (p->cfg->nr_vcpus > 1 || !cur)
+		for (uint32_t i = 0; i < p->cfg->nr_vcpus; i++) {
+			const struct vcpu *v = &vcpus[p->cfg->vcpus[i]];
 
-		if (v != cur && v->wake)
-			p->need_resched = 1;
-	}
+			if (v != cur && v->wake)
+				p->need_resched = 1;
+		}
 	if (!cur || cur->state != VCPU_RUNNABLE)
 		p->need_resched = 1;
 }

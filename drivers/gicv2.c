@@ -14,12 +14,12 @@ static uint32_t nr_irqs;
  * GIC CPU interface mask of each physical CPU, as the distributor names it
  * in GICD_ITARGETSR and the GICD_SGIR target list.  The interface number
  * is wired by the SoC (on HiKey cluster 1 is 4-7) and need not be the
- * hypervisor's CPU index, so each CPU reads its own (gic_init_cpu); 0 until
- * then.
+ * hypervisor's CPU index, so each CPU reads its own (gic_init_cpu); until
+ * then its index is the best guess.
  */
-static uint8_t cpu_mask[PHIDIAS_MAX_PCPUS];
+_Static_assert(PHIDIAS_MAX_PCPUS == 8, "cpu_mask's initializer names 8 CPUs");
+static uint8_t cpu_mask[PHIDIAS_MAX_PCPUS] = { 1, 2, 4, 8, 16, 32, 64, 128 };
 
-/* Before a CPU has read its mask, its index is the best guess (gic_init_dist). */
 static uint8_t target_mask(uint32_t cpu)
 {
 	return cpu < PHIDIAS_MAX_PCPUS ? cpu_mask[cpu] : 0;
@@ -33,9 +33,6 @@ void gic_init_dist(uint64_t d, uint64_t c, uint64_t h)
 	gicd = (volatile uint8_t *)d;
 	gic_gicc = (volatile uint8_t *)c;
 	gic_gich = (volatile uint8_t *)h;
-	for (uint32_t i = 0; i < PHIDIAS_MAX_PCPUS; i++)
-		if (!cpu_mask[i])
-			cpu_mask[i] = (uint8_t)(1u << i);
 	nr_irqs = 32 * ((d_read32(GICD_TYPER) & 0x1f) + 1);
 	if (nr_irqs > 1020)
 		nr_irqs = 1020;

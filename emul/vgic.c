@@ -226,6 +226,28 @@ HOT int is_candidate(struct vgic *g, const struct vcpu *v, const struct virq *q,
 /* The vCPU whose list registers each physical CPU holds. */
 static struct vcpu *resident_on[PHIDIAS_NR_PCPUS];
 
+/* The LRs of c not in use. */
+HOT uint32_t lr_free(const struct vgic_cpu *c)
+{
+	return ((1u << nr_lrs) - 1) & ~c->lr_used;
+}
+
+/* LR i of c holds irq (lr_irq[]'s encoding): written, and marked used. */
+HOT void lr_put(struct vgic_cpu *c, uint32_t i, uint32_t irq, uint32_t lr)
+{
+	c->lr_irq[i] = irq;
+	c->lr_used |= 1u << i;
+	gich_write_lr(i, lr);
+}
+
+/* Mailbox word w of c taken (emptied), 0 if it was empty: a load first. */
+HOT uint64_t mail_take(struct vgic_cpu *c, uint32_t w)
+{
+	if (!__atomic_load_n(&c->sgi_mail[w], __ATOMIC_RELAXED))
+		return 0;
+	return __atomic_exchange_n(&c->sgi_mail[w], 0, __ATOMIC_ACQUIRE);
+}
+
 /*
  * SGI sgi from source src straight into a free list register of v, which
  * this CPU holds, without the model: only when lr_add_new's condition holds
@@ -235,17 +257,15 @@ static struct vcpu *resident_on[PHIDIAS_NR_PCPUS];
 HOT int sgi_place(struct vgic *g, struct vgic_cpu *c, uint32_t sgi, uint32_t src)
 {
 	const struct virq *q = &c->priv[sgi];
-	uint32_t free = ((1u << nr_lrs) - 1) & ~c->lr_used, i;
+	uint32_t free = lr_free(c);
 
 	if (!free || q->sgi_src || q->active || !q->enabled || !(g->ctlr & 1))
 		return 0;
 	for (uint32_t used = c->lr_used; used; used &= used - 1)
 		if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == sgi)
 			return 0;
-	i = (uint32_t)__builtin_ctz(free);
-	c->lr_irq[i] = sgi | src << LR_SRC_SHIFT;
-	c->lr_used |= 1u << i;
-	gich_write_lr(i, lr_base(q, sgi) | GICH_LR_PENDING | GICH_LR_CPUID(src));
+	lr_put(c, (uint32_t)__builtin_ctz(free), sgi | src << LR_SRC_SHIFT,
+	       lr_base(q, sgi) | GICH_LR_PENDING | GICH_LR_CPUID(src));
 	return 1;
 }
 
@@ -258,11 +278,8 @@ HOT void sgi_fold(struct vgic *g, struct vcpu *v, int direct)
 	struct vgic_cpu *c = v->vgic;
 
 	for (uint32_t w = 0; w < NR_SGIS / 8; w++) {
-		uint64_t m;
+		uint64_t m = mail_take(c, w);
 
-		if (!__atomic_load_n(&c->sgi_mail[w], __ATOMIC_RELAXED))
-			continue;
-		m = __atomic_exchange_n(&c->sgi_mail[w], 0, __ATOMIC_ACQUIRE);
 		while (m) {
 			uint32_t b = (uint32_t)__builtin_ctzll(m), sgi = w * 8 + b / 8;
 
@@ -325,12 +342,9 @@ static int sgi_direct(struct vgic *g, struct vgic_cpu *c)
 		c->lr_used &= ~(1u << i);
 	}
 	for (uint32_t w = 0; w < NR_SGIS / 8; w++) {
-		uint64_t m, left = 0;
+		uint64_t left = 0;
 
-		if (!__atomic_load_n(&c->sgi_mail[w], __ATOMIC_RELAXED))
-			continue;
-		m = __atomic_exchange_n(&c->sgi_mail[w], 0, __ATOMIC_ACQUIRE);
-		for (; m; m &= m - 1) {
+		for (uint64_t m = mail_take(c, w); m; m &= m - 1) {
 			uint32_t b = (uint32_t)__builtin_ctzll(m);
 
 			if (!sgi_place(g, c, w * 8 + b / 8, b % 8))
@@ -499,7 +513,7 @@ static int vtimer_put(struct vgic *g, struct vcpu *v)
 		slot = i;
 	}
 	if (slot == NO_IRQ) {
-		uint32_t free = ((1u << nr_lrs) - 1) & ~c->lr_used;
+		uint32_t free = lr_free(c);
 
 		if (!free)
 			return 0;
@@ -507,11 +521,10 @@ static int vtimer_put(struct vgic *g, struct vcpu *v)
 	}
 	/* As lr_write: hardware-linked, pending; the LR holds all its state. */
 	q->pending = 0;
-	c->lr_irq[slot] = PHIDIAS_GUEST_VTIMER_IRQ;
-	c->lr_used |= 1u << slot;
 	c->live &= ~(1u << PHIDIAS_GUEST_VTIMER_IRQ);
-	gich_write_lr(slot, lr_base(q, PHIDIAS_GUEST_VTIMER_IRQ) | GICH_LR_PENDING | GICH_LR_HW |
-		      GICH_LR_PHYS(PHIDIAS_GUEST_VTIMER_IRQ));
+	lr_put(c, slot, PHIDIAS_GUEST_VTIMER_IRQ,
+	       lr_base(q, PHIDIAS_GUEST_VTIMER_IRQ) | GICH_LR_PENDING | GICH_LR_HW |
+	       GICH_LR_PHYS(PHIDIAS_GUEST_VTIMER_IRQ));
 	return 1;
 }
 
@@ -813,9 +826,7 @@ static uint32_t lr_write(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uin
 	}
 	if (!ends_by_itself(q, intid))
 		lr |= GICH_LR_EOI;	/* level: re-check the line after EOI */
-	c->lr_irq[i] = intid | src << LR_SRC_SHIFT | tag;
-	c->lr_used |= 1u << i;
-	gich_write_lr(i, lr);
+	lr_put(c, i, intid | src << LR_SRC_SHIFT | tag, lr);
 	unmark_if_idle(g, v, intid);	/* lr_sync marks it again */
 	return lr;
 }
@@ -905,7 +916,7 @@ HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
  */
 HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t intid)
 {
-	uint32_t free = ((1u << nr_lrs) - 1) & ~c->lr_used;
+	uint32_t free = lr_free(c);
 	struct virq *q;
 	int more = 0;
 
@@ -917,12 +928,8 @@ HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t inti
 	q = virq_get(g, v, intid);
 	if (intid >= NR_PRIV && q->edge && !q->hw && !q->active) {
 		/* lr_write's result for a pending edge SPI (a doorbell), directly. */
-		uint32_t i = (uint32_t)__builtin_ctz(free);
-
 		q->pending = 0;
-		c->lr_irq[i] = intid;
-		c->lr_used |= 1u << i;
-		gich_write_lr(i, lr_base(q, intid) | GICH_LR_PENDING);
+		lr_put(c, (uint32_t)__builtin_ctz(free), intid, lr_base(q, intid) | GICH_LR_PENDING);
 		g->spi_live[(intid - NR_PRIV) / 32] &= ~(1u << ((intid - NR_PRIV) % 32));
 		return 1;
 	}
@@ -1245,14 +1252,9 @@ HOT void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val)
 	}
 }
 
-int virq_sgir(struct vcpu *v, uint32_t val)
+void virq_sgir(struct vcpu *v, uint32_t val)
 {
-	struct vgic *g = vgic_of(v->vm);
-
-	if (!g)
-		return 0;
-	sgir_write(g, v, val);
-	return 1;
+	sgir_write(vgic_of(v->vm), v, val);
 }
 
 static int byte_ok(uint64_t off)

@@ -319,11 +319,8 @@ void arch_trap_irq(struct vcpu *v)
 
 /*
  * The light exits (vectors.S): only x0-x18 and x30 are in v->regs, the
- * guest's PC is ELR_EL2.  What they return, as vectors.S defines it.
+ * guest's PC is ELR_EL2.  They return LIGHT_* (arch/context.h).
  */
-#define LIGHT_FULL 0		/* not handled: the full trap path */
-#define LIGHT_DONE 1		/* handled, straight back into the guest */
-#define LIGHT_ENTRY 2		/* handled; the full entry path */
 
 static int light_back(struct vcpu *v)
 {
@@ -344,11 +341,9 @@ static int __attribute__((noinline)) light_mmio(struct vcpu *v, uint64_t esr, ui
 	return light_back(v);
 }
 
-static int __attribute__((noinline)) light_sgir(struct vcpu *v, uint64_t esr, uint64_t ipa,
-						uint32_t val)
+static int __attribute__((noinline)) light_sgir(struct vcpu *v, uint64_t esr, uint32_t val)
 {
-	if (!virq_sgir(v, val))
-		return light_mmio(v, esr, ipa);
+	virq_sgir(v, val);
 	light_skip(esr);
 	return light_back(v);
 }
@@ -371,7 +366,7 @@ int arch_light_sync(struct vcpu *v)
 	ipa = fault_ipa();
 	/* The IPI its own way: a 32-bit write of GICD_SGIR. */
 	if (ipa == v->vm->sgir_ipa && (esr & DABT_WNR) && DABT_SAS(esr) == 2)
-		return light_sgir(v, esr, ipa, rt == 31 ? 0 : (uint32_t)v->regs.x[rt]);
+		return light_sgir(v, esr, rt == 31 ? 0 : (uint32_t)v->regs.x[rt]);
 	return light_mmio(v, esr, ipa);
 }
 

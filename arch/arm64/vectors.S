@@ -79,10 +79,6 @@
 	.endif
 .endm
 
-/* What the light handlers return (trap.c). */
-#define LIGHT_FULL 0		/* not handled: the full trap path */
-#define LIGHT_DONE 1		/* handled, straight back into the guest */
-
 /* x0-x18 and x30 into the current vCPU (x0, x1 pushed); x0 = the vCPU. */
 .macro save_light
 	mrs	x0, tpidr_el2
@@ -160,21 +156,17 @@ vectors:
 	gentry	arch_trap_unexpected, 1	/* FIQ */
 	gentry	arch_trap_unexpected, 2	/* SError */
 
-/* A light exit first (\light), else the rest saved and the full trap path. */
-.macro light_first light
+/* A data abort: the light exit first, else the rest saved and the full trap path. */
+light_sync:
 	save_light
-	bl	\light
-	cbnz	w0, 1f
+	bl	arch_light_sync
+	cbnz	w0, 1f			/* handled: not LIGHT_FULL (0) */
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #PCPU_CURRENT]
 	bl	save_rest
 	bl	arch_trap_sync
 	b	enter_guest
 1:	light_end
-.endm
-
-light_sync:			/* a data abort */
-	light_first arch_light_sync
 
 /*
  * After a light exit: the rest of the guest's registers (still live) into

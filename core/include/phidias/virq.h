@@ -31,11 +31,8 @@ void virq_hw_line_low(struct vcpu *v, uint32_t intid);
  * caller then only drops the running priority.
  */
 int virq_physical(uint32_t intid);
-/*
- * The vCPU wrote val to its distributor's GICD_SGIR (vm->sgir_ipa), the
- * IPI; 0 if its VM has no vGIC.
- */
-int virq_sgir(struct vcpu *v, uint32_t val);
+/* The vCPU wrote val to its distributor's GICD_SGIR (vm->sgir_ipa), the IPI. */
+void virq_sgir(struct vcpu *v, uint32_t val);
 /* Could the vCPU take an interrupt (a WFI wake-up)? */
 int virq_pending(struct vcpu *v);
 /*

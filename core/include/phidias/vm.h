@@ -13,6 +13,9 @@ enum vm_state {
 
 struct vcpu;
 
+/* An IPA no access faults at (IPAs have at most 48 bits). */
+#define VM_NO_IPA (~0ull)
+
 struct mmio_vm;
 struct vgic;
 
@@ -24,7 +27,7 @@ struct vm {
 	uint64_t cntvoff;
 	struct mmio_vm *mmio;	/* its emulated regions (core/mmio.c); NULL: none */
 	struct vgic *vgic;	/* its virtual GIC (emul/vgic.c); NULL: none */
-	uint64_t sgir_ipa;	/* its vGIC's GICD_SGIR (the IPI register); 0: no vGIC */
+	uint64_t sgir_ipa;	/* its vGIC's GICD_SGIR (the IPI register); VM_NO_IPA: none */
 	/*
 	 * A reset's reload (vm_reset_continue): the next item (RAM regions,
 	 * then images) and how much of it is done; the CPU doing it keeps its

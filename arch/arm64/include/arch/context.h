@@ -14,6 +14,10 @@
 #define REGS_SIZE (33 * 8)
 #define PCPU_CURRENT 0
 #define PCPU_STACK_TOP 8
+/* What the light exits' handlers return to vectors.S (trap.c). */
+#define LIGHT_FULL 0		/* not handled: the full trap path (vectors.S tests for 0) */
+#define LIGHT_DONE 1		/* handled, straight back into the guest */
+#define LIGHT_ENTRY 2		/* handled; the full entry path (a switch may follow) */
 /* struct arch_fpregs, for fp.S: q0-q31 from offset 0, then fpsr and fpcr. */
 #define FP_FPSR (64 * 8)
 
