@@ -158,7 +158,7 @@ static void place_hypervisor(struct scenario *s, struct region *r, unsigned *n)
 {
 	const struct platform *p = &s->plat;
 	uint64_t off = SCHISM_HYP_CODE_BUDGET;
-	const struct plat_range *rsv;
+	const struct plat_range *rsv = NULL;
 	struct placed *done = xcalloc(2 * s->nr_vms + 1, sizeof(*done));
 	unsigned nr_done = 0;
 	char buf[32];
@@ -229,7 +229,7 @@ static void place_fixed(struct scenario *s, const struct item *it,
 {
 	const struct platform *p = &s->plat;
 	uint64_t end = *it->base + it->size;
-	const struct plat_range *rsv;
+	const struct plat_range *rsv = NULL;
 	const struct region *o;
 
 	if (!layout_in_ram(p, *it->base, it->size, &rsv) && rsv) {

@@ -102,6 +102,9 @@ def line_of(text, needle):
      'base="0x3ff00000"', "RAM bank at 0x3ff00000 overlaps the bank at line"),
     ('<hypervisor load="0x08000000"/>', '<hypervisor load="0x3e000000"/>', '<hypervisor ',
      "clear of the firmware's reserved range 'optee'"),
+    # below the first 2 MiB: no reserved range to name (the fuzzer's crash)
+    ('<hypervisor load="0x08000000"/>', '<hypervisor load="0x0"/>', '<hypervisor ',
+     "must lie in one RAM bank, above the first 2 MiB of RAM\n"),
     ('base="0xf8003000" size="0x1000" irq="44"', 'base="0x00400000" size="0x1000" irq="44"',
      'name="rtc"', "device 'rtc' overlaps RAM of the platform"),
 ])
