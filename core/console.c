@@ -68,6 +68,7 @@ struct vm_console {
 };
 
 static struct vm_console vcons[PHIDIAS_NR_VMS];
+volatile uint8_t console_vm_unflushed[PHIDIAS_NR_VMS];
 
 /* Output state, under out_lock. */
 static spinlock_t out_lock = SPINLOCK_INIT;
@@ -231,6 +232,7 @@ void console_vm_putc(struct vm *vm, char c)
 		return;		/* lines end in "\r\n" on the physical UART anyway */
 	spin_lock(&out_lock);
 	vc->waiting = 0;
+	console_vm_unflushed[vm->cfg->id] = 1;
 	if (c == '\n') {
 		emit(vm, 1);
 		note_output();
@@ -262,9 +264,12 @@ void console_vm_flush(struct vm *vm)
 {
 	struct vm_console *vc = &vcons[vm->cfg->id];
 
-	/* Called whenever the VM idles: mostly there is nothing to do (a racy look). */
-	if (!console_vm_unshown(vm) &&
-	    __atomic_load_n(&vc->waiting, __ATOMIC_RELAXED) == (__atomic_load_n(&vc->len, __ATOMIC_RELAXED) != 0))
+	/*
+	 * Called whenever the VM idles: mostly there is nothing to do (a racy
+	 * look).  Only its own output changes its line and waiting state once
+	 * this has run, and that marks it unflushed.
+	 */
+	if (!console_vm_unflushed[vm->cfg->id])
 		return;
 	spin_lock(&out_lock);
 	if (vc->len > vc->shown) {
@@ -272,6 +277,7 @@ void console_vm_flush(struct vm *vm)
 		note_output();
 	}
 	vc->waiting = vc->len != 0;
+	console_vm_unflushed[vm->cfg->id] = 0;
 	spin_unlock(&out_lock);
 }
 

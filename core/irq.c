@@ -20,7 +20,8 @@ void irq_init_cpu(void)
 	const struct phidias_platform_config *plat = &phidias_config.plat;
 
 	gic_init_cpu(this_pcpu()->id);
-	gic_enable_irq(XCORE_SGI, 0);
+	gic_enable_irq(XCORE_RESCHED_SGI, 0);
+	gic_enable_irq(XCORE_WAKE_SGI, 0);
 	gic_enable_irq(plat->hyp_timer_irq, 0);
 	gic_enable_irq(plat->maint_irq, 0);
 	gic_enable_irq(plat->virt_timer_irq, 0);
@@ -32,26 +33,6 @@ void irq_init_cpu(void)
 
 void irq_handle(void)
 {
-	const struct phidias_platform_config *plat = &phidias_config.plat;
-	uint32_t iar, irq;
-
-	while ((irq = gic_ack(&iar)) != GIC_SPURIOUS) {
-		gic_eoi(iar);
-		/* SGIs are the hypervisor's own: never a guest's (virq_physical). */
-		if (irq == XCORE_SGI)
-			xcore_irq();
-		else if (virq_physical(irq))
-			continue;	/* the guest's EOI deactivates it */
-		else if (irq == plat->hyp_timer_irq)
-			events_run();
-		else if (irq == plat->uart_irq)
-			console_irq();
-		else if (irq == plat->maint_irq)
-			virq_maintenance();
-		else if (irq == plat->virt_timer_irq)
-			;	/* for a vCPU no longer loaded: its own load re-arms it */
-		else
-			log_info("CPU %u: unexpected interrupt %u", this_pcpu()->id, irq);
-		gic_deactivate(iar);
-	}
+	while (irq_handle_one())
+		;
 }

@@ -8,6 +8,7 @@
 #include <phidias_gen.h>
 #include <arch/cpu.h>
 #include <phidias/irq.h>
+#include <phidias/log.h>
 #include <phidias/pcpu.h>
 #include <phidias/sched.h>
 #include <phidias/vcpu.h>
@@ -18,6 +19,8 @@
 
 struct pcpu pcpus[PHIDIAS_NR_PCPUS];
 static uint64_t slice_ticks;
+/* Every CPU's run list, one after the other (pcpu->run). */
+static struct vcpu *run_lists[PHIDIAS_NR_VCPUS];
 
 /*
  * The slice ends at p->slice_deadline.  A new slice (run()) moves only that
@@ -43,6 +46,7 @@ static void vtimer_wake(struct event *ev)
 void sched_init_cpu(void)
 {
 	struct pcpu *p = this_pcpu();
+	uint32_t first = 0;
 
 	/* The scenario's <hypervisor timeslice>, as schism wrote it into the table. */
 	slice_ticks = arch_counter_freq() * phidias_config.timeslice_us / 1000000u;
@@ -50,9 +54,17 @@ void sched_init_cpu(void)
 		slice_ticks = 1;
 	p->cfg = &phidias_config.pcpus[p->id];
 	p->rr_index = p->cfg->nr_vcpus ? p->cfg->nr_vcpus - 1 : 0;
+	for (uint32_t i = 0; i < p->id; i++)
+		first += phidias_config.pcpus[i].nr_vcpus;
+	/* schism places each vCPU on one CPU: the lists fill run_lists exactly. */
+	if (first + p->cfg->nr_vcpus > PHIDIAS_NR_VCPUS)
+		panic("CPU %u: run lists longer than the scenario's vCPUs", p->id);
+	p->run = &run_lists[first];
 	event_init(&p->slice_end, slice_end);
-	for (uint32_t i = 0; i < p->cfg->nr_vcpus; i++)
-		event_init(&vcpus[p->cfg->vcpus[i]].timer_wake, vtimer_wake);
+	for (uint32_t i = 0; i < p->cfg->nr_vcpus; i++) {
+		p->run[i] = &vcpus[p->cfg->vcpus[i]];
+		event_init(&p->run[i]->timer_wake, vtimer_wake);
+	}
 }
 
 /* A blocked vCPU was woken: runnable again; pcpu lock held. */
@@ -82,7 +94,7 @@ static inline __attribute__((always_inline)) struct vcpu *pick(struct pcpu *p)
 		struct vcpu *v;
 
 		idx = idx + 1 < n ? idx + 1 : 0;
-		v = &vcpus[p->cfg->vcpus[idx]];
+		v = p->run[idx];
 		if (can_run(v)) {
 			p->rr_index = idx;
 			found = v;
@@ -291,7 +303,7 @@ void sched_block(void)
 		v->state = VCPU_BLOCKED;
 	spin_unlock(&p->lock);
 	/* The whole VM waits (a prompt, say): show its partial console line. */
-	if (vm_idle(v->vm)) {
+	if (console_vm_unflushed[v->vm->cfg->id] && vm_idle(v->vm)) {
 		console_vm_flush(v->vm);
 		wait_policy(p);		/* shown: the next wait may be native again */
 	}
@@ -310,14 +322,6 @@ void sched_start(void)
 	arch_enter_guest();
 }
 
-/* The refill delivers what woke it: a WFI must not fall through for it again. */
-void vcpu_refill(struct vcpu *v)
-{
-	/* Cleared first: a later wake-up stays seen. */
-	v->wake = 0;
-	__asm__ volatile("dmb ish" ::: "memory");
-	virq_entry(v);
-}
 
 /* Something to do before entering: a switch, a vCPU that cannot run, a refill. */
 static struct vcpu * __attribute__((noinline)) prepare_entry_slow(struct pcpu *p)
@@ -342,11 +346,4 @@ struct vcpu *vcpu_prepare_entry(void)
 	if (__builtin_expect(p->need_resched || v->state != VCPU_RUNNABLE || v->virq_dirty, 0))
 		return prepare_entry_slow(p);
 	return v;
-}
-
-void vcpu_kick(struct vcpu *v)
-{
-	v->wake = 1;
-	__asm__ volatile("dmb ish" ::: "memory");
-	xcore_wake(v->pcpu->id);
 }

@@ -7,30 +7,27 @@
 
 #define HYP_PRIORITY 0xa0
 
-static volatile uint8_t *gicd;
-volatile uint8_t *gic_gicc, *gic_gich;
+volatile uint8_t *gic_gicd, *gic_gicc, *gic_gich;
 static uint32_t nr_irqs;
 /*
- * GIC CPU interface mask of each physical CPU, as the distributor names it
- * in GICD_ITARGETSR and the GICD_SGIR target list.  The interface number
- * is wired by the SoC (on HiKey cluster 1 is 4-7) and need not be the
- * hypervisor's CPU index, so each CPU reads its own (gic_init_cpu); until
- * then its index is the best guess.
+ * The interface number of a CPU is wired by the SoC (on HiKey cluster 1
+ * is 4-7) and need not be the hypervisor's CPU index, so each CPU reads
+ * its own (gic_init_cpu); until then its index is the best guess.
  */
-_Static_assert(PHIDIAS_MAX_PCPUS == 8, "cpu_mask's initializer names 8 CPUs");
-static uint8_t cpu_mask[PHIDIAS_MAX_PCPUS] = { 1, 2, 4, 8, 16, 32, 64, 128 };
+_Static_assert(PHIDIAS_MAX_PCPUS == GIC_MAX_CPUS, "gic_cpu_mask's initializer names 8 CPUs");
+uint8_t gic_cpu_mask[GIC_MAX_CPUS] = { 1, 2, 4, 8, 16, 32, 64, 128 };
 
 static uint8_t target_mask(uint32_t cpu)
 {
-	return cpu < PHIDIAS_MAX_PCPUS ? cpu_mask[cpu] : 0;
+	return cpu < GIC_MAX_CPUS ? gic_cpu_mask[cpu] : 0;
 }
 
-static inline void d_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gicd + off) = v; }
-static inline uint32_t d_read32(uint32_t off) { return *(volatile uint32_t *)(gicd + off); }
+static inline void d_write32(uint32_t off, uint32_t v) { *(volatile uint32_t *)(gic_gicd + off) = v; }
+static inline uint32_t d_read32(uint32_t off) { return *(volatile uint32_t *)(gic_gicd + off); }
 
 void gic_init_dist(uint64_t d, uint64_t c, uint64_t h)
 {
-	gicd = (volatile uint8_t *)d;
+	gic_gicd = (volatile uint8_t *)d;
 	gic_gicc = (volatile uint8_t *)c;
 	gic_gich = (volatile uint8_t *)h;
 	nr_irqs = 32 * ((d_read32(GICD_TYPER) & 0x1f) + 1);
@@ -55,10 +52,10 @@ void gic_init_cpu(uint32_t cpu)
 	 * interface mask (GIC arch. spec. v2, 4.3.12); a uniprocessor GIC
 	 * reads them as zero.
 	 */
-	uint8_t self = *(gicd + GICD_ITARGETSR);
+	uint8_t self = *(gic_gicd + GICD_ITARGETSR);
 
 	if (cpu < PHIDIAS_MAX_PCPUS)
-		cpu_mask[cpu] = self ? self : (uint8_t)(1u << cpu);
+		gic_cpu_mask[cpu] = self ? self : (uint8_t)(1u << cpu);
 	/* Banked SGI/PPI state of this CPU. */
 	d_write32(GICD_ICENABLER, 0xffffffff);
 	d_write32(GICD_ICPENDR, 0xffffffff);
@@ -76,7 +73,7 @@ void gic_init_cpu(uint32_t cpu)
 void gic_enable_irq(uint32_t irq, uint32_t target_cpu)
 {
 	if (irq >= 32) {
-		volatile uint8_t *t = gicd + GICD_ITARGETSR + irq;
+		volatile uint8_t *t = gic_gicd + GICD_ITARGETSR + irq;
 
 		*t = target_mask(target_cpu);
 	}
@@ -106,11 +103,5 @@ void gic_set_ppi_active(uint32_t irq, int active)
 uint32_t gich_nr_lrs(void)
 {
 	return (gich_read32(GICH_VTR) & 0x3f) + 1;
-}
-
-void gic_send_sgi(uint32_t sgi, uint32_t target_cpu)
-{
-	__asm__ volatile("dsb ishst" ::: "memory");
-	d_write32(GICD_SGIR, ((uint32_t)target_mask(target_cpu) << 16) | sgi);
 }
 

@@ -31,11 +31,14 @@
  * One lock per VM protects its model; list registers are touched only by
  * the CPU that runs the vCPU.  Neither a hypercall, nor a read of a
  * distributor register that holds no interrupt state, nor an IPI
- * (GICD_SGIR) takes the lock: every SGI goes into the target's mailbox
- * (atomic, sgi_post), which the target's refill folds into the model.  So
- * a vCPU's banked interrupts (SGIs, PPIs) change only on the CPU it is
- * pinned to, and a refill that only moves mailed SGIs into free LRs takes
- * no lock either (sgi_direct).
+ * (GICD_SGIR), nor a doorbell takes the lock: every SGI, and every edge
+ * SPI a doorbell injects, goes into the target's mailbox (atomic,
+ * sgi_post, spi_post), which the target's refill folds into the model
+ * (mail_fold).  So a vCPU's banked interrupts (SGIs, PPIs) change only on
+ * the CPU it is pinned to, and a refill that only moves mailed interrupts
+ * into free LRs takes no lock either (mail_direct).  A mailed SPI counts
+ * as pending: whatever looks at the model's pending state folds every
+ * vCPU's mail in first.
  *
  * Refills look only at interrupts marked "live": every change that can
  * make an interrupt pending, active or deliverable marks it, and a refill
@@ -55,6 +58,7 @@
 #include <phidias/vcpu.h>
 #include <phidias/virq.h>
 #include <phidias/vm.h>
+#include <phidias/xcore.h>
 
 #define NR_IRQS PHIDIAS_VGIC_NR_IRQS
 /* The small helpers of the injection and refill paths: inlined, not called. */
@@ -63,6 +67,7 @@
 #define NR_SGIS 16
 #define MAX_LRS 16
 #define NO_IRQ 0xffffffffu
+#define SPI_MAIL_WORDS ((NR_IRQS - NR_PRIV + 63) / 64)
 
 /*
  * A GICv2 distributor serves at most 8 CPU interfaces: the GICD_ITARGETSR
@@ -80,6 +85,7 @@ _Static_assert(PHIDIAS_NR_VCPUS <= PHIDIAS_NR_VMS * PHIDIAS_MAX_VCPUS_PER_VM,
 #define PRIO_MASK 0xf8u		/* 32 levels: what a list register holds */
 
 struct virq {
+	uint32_t lr_attr;	/* its priority and group as an LR has them (set_attr) */
 	uint8_t enabled;
 	uint8_t pending;	/* besides what a list register holds */
 	uint8_t active;
@@ -102,15 +108,33 @@ struct vgic_cpu {
 	uint32_t vmcr, apr;
 	uint32_t lr_irq[MAX_LRS];	/* what each used LR holds */
 	uint32_t lr_used;		/* bit mask */
+	/*
+	 * Of lr_used, the LRs that hold an SGI from one source or an edge SPI
+	 * the model knows nothing more of (sgi_place, lr_add): pending, no
+	 * EOI maintenance, not hardware-linked.  Once the guest has finished
+	 * one (GICH_ELRSR) the LR is simply free again, and inert as it is
+	 * (GICv2 5.3.7: no EISR bit), so it need not even be cleared.
+	 */
+	uint32_t lr_plain;
 	uint32_t live;			/* SGIs/PPIs that may be pending or active */
 	uint32_t hcr;			/* GICH_HCR for this vCPU, as last written */
 	uint32_t inbox[NR_IRQS / 32];	/* injected since the last refill */
+	uint32_t inbox_words;		/* which words of inbox are not 0 */
 	/*
 	 * SGIs sent to this vCPU (GICD_SGIR), not yet in its model: bit
 	 * (sgi % 8) * 8 + source of word sgi / 8.  Set by any CPU without the
-	 * lock, folded in by the refills under it (sgi_fold).
+	 * lock, folded in by the refills under it (mail_fold).
 	 */
 	uint64_t sgi_mail[NR_SGIS / 8];
+	/*
+	 * Edge SPIs injected for this vCPU (virq_inject: doorbells), not yet
+	 * in the model: bit (intid - 32) % 64 of word (intid - 32) / 64, the
+	 * same way without the lock, folded in by the refills (mail_fold) or
+	 * put straight into a list register (mail_direct).  Until then they
+	 * count as pending: whatever reads or changes the model's pending
+	 * state folds them in first.
+	 */
+	uint64_t spi_mail[SPI_MAIL_WORDS];
 	uint32_t hcr_on;		/* GICH_HCR while loaded: EN, or 0 without a vGIC */
 	/*
 	 * More candidates than its LRs hold, the rest in the model: set by the
@@ -135,7 +159,7 @@ struct vgic {
 static struct vgic vgics[PHIDIAS_NR_VMS];
 static struct vgic_cpu cpus[PHIDIAS_NR_VCPUS];
 static struct vm *spi_owner[NR_IRQS];	/* passed-through SPIs */
-static uint32_t nr_lrs;
+static uint32_t nr_lrs, lr_all;	/* the GICH's list registers, and their mask */
 
 static const uint8_t pidr[12] = { 0x04, 0, 0, 0, 0x90, 0xb4, 0x2b, 0x00,
 				  0x0d, 0xf0, 0x05, 0xb1 };
@@ -156,7 +180,13 @@ HOT struct virq *virq_get(struct vgic *g, struct vcpu *v, uint32_t intid)
 /* An LR naming intid with its priority and group; the state bits are added. */
 HOT uint32_t lr_base(const struct virq *q, uint32_t intid)
 {
-	return GICH_LR_VIRTUAL(intid) | GICH_LR_PRIO(q->prio) | (q->group ? GICH_LR_GROUP1 : 0);
+	return GICH_LR_VIRTUAL(intid) | q->lr_attr;
+}
+
+/* After a change of q's priority or group: its LRs' share of them. */
+static void set_attr(struct virq *q)
+{
+	q->lr_attr = GICH_LR_PRIO(q->prio) | (q->group ? GICH_LR_GROUP1 : 0);
 }
 
 /*
@@ -175,7 +205,7 @@ static uint32_t vcpu_index(const struct vcpu *v)
 }
 
 /* The vCPU an SPI is delivered to: the first one it targets (1-of-N). */
-HOT struct vcpu *spi_target(struct vgic *g, const struct virq *q)
+HOT struct vcpu *spi_target(const struct vgic *g, const struct virq *q)
 {
 	for (uint32_t i = 0; i < g->nr_cpus; i++)
 		if (q->targets & (1u << i))
@@ -194,8 +224,13 @@ HOT void mark_live(struct vgic *g, const struct vcpu *v, uint32_t intid)
 }
 
 /* Why a vCPU must refill before its next entry (vcpu->virq_dirty). */
-#define VIRQ_DIRTY_NEW 1u	/* only injections, listed in its inbox */
-#define VIRQ_DIRTY_ALL 2u	/* anything else: a full refill */
+#define VIRQ_DIRTY_SGI0 1u	/* SGIs 0-7 in its mailbox (sgi_post) */
+#define VIRQ_DIRTY_SGI1 16u	/* SGIs 8-15 likewise */
+#define VIRQ_DIRTY_SGI(w) (VIRQ_DIRTY_SGI0 << 4 * (w))	/* those of mailbox word w */
+#define VIRQ_DIRTY_SPI 8u	/* edge SPIs in its mailbox (spi_post) */
+#define VIRQ_DIRTY_MAIL (VIRQ_DIRTY_SGI0 | VIRQ_DIRTY_SGI1 | VIRQ_DIRTY_SPI)
+#define VIRQ_DIRTY_NEW 2u	/* injections listed in its inbox (inject) */
+#define VIRQ_DIRTY_ALL 4u	/* anything else: a full refill */
 
 static void set_dirty(struct vcpu *v, uint32_t why)
 {
@@ -229,7 +264,7 @@ static struct vcpu *resident_on[PHIDIAS_NR_PCPUS];
 /* The LRs of c not in use. */
 HOT uint32_t lr_free(const struct vgic_cpu *c)
 {
-	return ((1u << nr_lrs) - 1) & ~c->lr_used;
+	return lr_all & ~c->lr_used;
 }
 
 /* LR i of c holds irq (lr_irq[]'s encoding): written, and marked used. */
@@ -237,7 +272,15 @@ HOT void lr_put(struct vgic_cpu *c, uint32_t i, uint32_t irq, uint32_t lr)
 {
 	c->lr_irq[i] = irq;
 	c->lr_used |= 1u << i;
+	c->lr_plain &= ~(1u << i);
 	gich_write_lr(i, lr);
+}
+
+/* intid into c's inbox; lock held. */
+HOT void inbox_add(struct vgic_cpu *c, uint32_t intid)
+{
+	c->inbox[intid / 32] |= 1u << (intid % 32);
+	c->inbox_words |= 1u << (intid / 32);
 }
 
 /* Mailbox word w of c taken (emptied), 0 if it was empty: a load first. */
@@ -248,114 +291,300 @@ HOT uint64_t mail_take(struct vgic_cpu *c, uint32_t w)
 	return __atomic_exchange_n(&c->sgi_mail[w], 0, __ATOMIC_ACQUIRE);
 }
 
-/*
- * SGI sgi from source src straight into a free list register of v, which
- * this CPU holds, without the model: only when lr_add_new's condition holds
- * (nothing waits beyond the LRs, the finished ones reclaimed) and the SGI is
- * neither pending nor active anywhere yet.  Else 0: it goes into the model.
- */
-HOT int sgi_place(struct vgic *g, struct vgic_cpu *c, uint32_t sgi, uint32_t src)
+/* SPI mailbox word w of c taken, likewise. */
+HOT uint64_t spi_mail_take(struct vgic_cpu *c, uint32_t w)
 {
-	const struct virq *q = &c->priv[sgi];
-	uint32_t free = lr_free(c);
-
-	if (!free || q->sgi_src || q->active || !q->enabled || !(g->ctlr & 1))
+	if (!__atomic_load_n(&c->spi_mail[w], __ATOMIC_RELAXED))
 		return 0;
-	for (uint32_t used = c->lr_used; used; used &= used - 1)
-		if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == sgi)
-			return 0;
-	lr_put(c, (uint32_t)__builtin_ctz(free), sgi | src << LR_SRC_SHIFT,
-	       lr_base(q, sgi) | GICH_LR_PENDING | GICH_LR_CPUID(src));
-	return 1;
+	return __atomic_exchange_n(&c->spi_mail[w], 0, __ATOMIC_ACQUIRE);
 }
 
 /*
- * The SGIs mailed to v (sgir_write) into its model, as injections; lock
- * held.  direct: v's LRs are on this CPU and may take them (sgi_place).
+ * Whether SGI sgi from source src may go straight into a free list register
+ * of c, whose LRs this CPU holds, without the model (used: c's LRs in use):
+ * when lr_add_new's condition holds (nothing waits beyond the LRs, the
+ * finished ones reclaimed) and the SGI is neither pending nor active
+ * anywhere yet.  (SGIs are always enabled, as on GIC-400: bits_write.)
  */
-HOT void sgi_fold(struct vgic *g, struct vcpu *v, int direct)
+HOT int sgi_placeable(const struct vgic *g, const struct vgic_cpu *c, uint32_t used,
+		      uint32_t sgi)
+{
+	const struct virq *q = &c->priv[sgi];
+
+	if (!(lr_all & ~used) || q->sgi_src || q->active || !(g->ctlr & 1))
+		return 0;
+	for (; used; used &= used - 1)
+		if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == sgi)
+			return 0;
+	return 1;
+}
+
+/* Write SGI sgi from src, sgi_placeable, into c's first LR not in used: its bit. */
+HOT uint32_t sgi_lr_write(struct vgic_cpu *c, uint32_t used, uint32_t sgi, uint32_t src)
+{
+	uint32_t i = (uint32_t)__builtin_ctz(lr_all & ~used);
+
+	c->lr_irq[i] = sgi | src << LR_SRC_SHIFT;
+	gich_write_lr(i, lr_base(&c->priv[sgi], sgi) | GICH_LR_PENDING | GICH_LR_CPUID(src));
+	return 1u << i;
+}
+
+/* Both of the above, under the lock (mail_fold): 0 if it may not. */
+HOT int sgi_place(struct vgic *g, struct vgic_cpu *c, uint32_t sgi, uint32_t src)
+{
+	uint32_t bit;
+
+	if (!sgi_placeable(g, c, c->lr_used, sgi))
+		return 0;
+	bit = sgi_lr_write(c, c->lr_used, sgi, src);
+	c->lr_used |= bit;
+	c->lr_plain |= bit;
+	return 1;
+}
+
+/* Anything in c's mailboxes (a racy look: the poster kicks c's vCPU after it mails). */
+HOT int mail_waits(const struct vgic_cpu *c)
+{
+	uint64_t any = 0;
+
+	for (uint32_t w = 0; w < NR_SGIS / 8; w++)
+		any |= __atomic_load_n(&c->sgi_mail[w], __ATOMIC_RELAXED);
+	for (uint32_t w = 0; w < SPI_MAIL_WORDS; w++)
+		any |= __atomic_load_n(&c->spi_mail[w], __ATOMIC_RELAXED);
+	return any != 0;
+}
+
+/* What a fold of v's mail may do with it (mail_fold). */
+enum fold {
+	FOLD_PLACE,	/* v's own refill, its LRs here: free LRs may take them */
+	FOLD_REFILL,	/* v's own full refill: into the model only */
+	FOLD_ASIDE,	/* anyone else's look at the model: v refills for them */
+};
+
+HOT int spi_placeable(const struct vgic *g, const struct vcpu *v, uint32_t used,
+		      uint32_t intid);
+HOT uint32_t spi_lr_write(const struct vgic *g, struct vgic_cpu *c, uint32_t used,
+			  uint32_t intid);
+
+/* intid, new in the inbox of t, for t's next entry: unless a refill of t runs now. */
+static void inbox_mark(struct vcpu *t, const struct vcpu *self, enum fold mode)
+{
+	if (t == self && mode != FOLD_ASIDE)
+		return;
+	set_dirty(t, VIRQ_DIRTY_NEW);
+	if (t != self)
+		xcore_kick_vcpu(t);
+}
+
+/*
+ * v's mail (sgir_write's SGIs, spi_post's SPIs) into the model, as
+ * injections; lock held.  SGIs only on v's own CPU (its banked state is
+ * changed only there: mail_direct relies on it), SPIs from anywhere.
+ */
+static void __attribute__((noinline)) mail_fold_locked(struct vgic *g, struct vcpu *v,
+						       enum fold mode, const struct vcpu *self)
 {
 	struct vgic_cpu *c = v->vgic;
+	int added = 0;
 
-	for (uint32_t w = 0; w < NR_SGIS / 8; w++) {
+	for (uint32_t w = 0; w < NR_SGIS / 8 && v == self; w++) {
 		uint64_t m = mail_take(c, w);
 
 		while (m) {
 			uint32_t b = (uint32_t)__builtin_ctzll(m), sgi = w * 8 + b / 8;
 
 			m &= m - 1;
-			if (direct && sgi_place(g, c, sgi, b % 8))
+			if (mode == FOLD_PLACE && sgi_place(g, c, sgi, b % 8))
 				continue;
 			c->priv[sgi].sgi_src |= (uint8_t)(1u << (b % 8));
 			c->live |= 1u << sgi;
-			c->inbox[0] |= 1u << sgi;
+			inbox_add(c, sgi);
+			added = 1;
+		}
+	}
+	if (added)
+		inbox_mark(v, self, mode);
+	for (uint32_t w = 0; w < SPI_MAIL_WORDS; w++) {
+		uint64_t m = spi_mail_take(c, w);
+
+		for (; m; m &= m - 1) {
+			uint32_t intid = NR_PRIV + w * 64 + (uint32_t)__builtin_ctzll(m);
+			struct virq *q = &g->spi[intid - NR_PRIV];
+			struct vcpu *t;
+
+			if (mode == FOLD_PLACE && spi_placeable(g, v, c->lr_used, intid)) {
+				uint32_t bit = spi_lr_write(g, c, c->lr_used, intid);
+
+				c->lr_used |= bit;
+				c->lr_plain |= bit;
+				continue;
+			}
+			/* As make_pending: its target now, or it waits for one. */
+			q->pending = 1;
+			mark_live(g, 0, intid);
+			t = spi_target(g, q);
+			if (t) {
+				inbox_add(t->vgic, intid);
+				inbox_mark(t, self, t == v ? mode : FOLD_ASIDE);
+			}
 		}
 	}
 }
 
-HOT int inbox_waits(const struct vgic_cpu *c)
+/* v's mail folded in, if it has any; self: the vCPU whose trap runs this. */
+HOT void mail_fold(struct vgic *g, struct vcpu *v, enum fold mode, const struct vcpu *self)
 {
-	uint32_t any = 0;
-
-	for (uint32_t w = 0; w < NR_IRQS / 32; w++)
-		any |= c->inbox[w];
-	return any != 0;
+	if (mail_waits(v->vgic))
+		mail_fold_locked(g, v, mode, self);
 }
 
 /*
  * SGI sgi from source vCPU src is pending for t: into its mailbox, without
  * the VM's lock, and t is woken (its refill takes it in).  Every SGI comes
  * this way, GICD_SGIR's and a doorbell's alike: only t's own CPU writes
- * its banked state (sgi_direct relies on it).
+ * its banked state (mail_direct relies on it).
  */
 HOT void sgi_post(struct vcpu *t, uint32_t sgi, uint32_t src)
 {
 	__atomic_or_fetch(&t->vgic->sgi_mail[sgi / 8], 1ull << ((sgi % 8) * 8 + src),
 			  __ATOMIC_RELAXED);
 	/* Release: the mail before the mark (virq_entry's exchange acquires). */
-	__atomic_or_fetch(&t->virq_dirty, VIRQ_DIRTY_NEW, __ATOMIC_RELEASE);
-	vcpu_kick(t);
+	__atomic_or_fetch(&t->virq_dirty, VIRQ_DIRTY_SGI(sgi / 8), __ATOMIC_RELEASE);
+	xcore_kick_vcpu(t);
 }
 
 /*
- * The refill after an IPI, without the VM's lock: only SGIs were mailed
- * (nothing in the inbox), nothing waits beyond the LRs, and the finished
- * LRs held SGIs, so each mailed one just takes a free LR (sgi_place).  The
- * SGIs and the LRs are v's own, changed only by this CPU, which runs v
- * (sgi_post); the inbox is looked at racily: an injection that lands in it
- * now marks v dirty again and kicks it.  Returns 0 when the locked refill
- * must do the rest (what could not be placed is mailed back for it).
+ * Edge SPI intid injected (a doorbell), not hardware-linked: into the
+ * mailbox of the vCPU it targets now, without the VM's lock, which is
+ * woken.  The model's fields are read racily: one the guest changes
+ * meanwhile (under the lock) marks every vCPU for a full refill, which
+ * folds the mail in.  0 when the model must take it (make_pending).
  */
-static int sgi_direct(struct vgic *g, struct vgic_cpu *c)
+HOT int spi_post(struct vgic *g, uint32_t intid)
 {
-	uint32_t done;
+	const struct virq *q = &g->spi[intid - NR_PRIV];
+	struct vcpu *t;
 
-	if (c->overflow || inbox_waits(c))
+	if (!q->edge || q->hw || !(t = spi_target(g, q)))
 		return 0;
-	done = c->lr_used ? c->lr_used & gich_read_elrsr() : 0;
-	for (uint32_t e = done; e; e &= e - 1) {
-		uint32_t i = (uint32_t)__builtin_ctz(e), id = c->lr_irq[i] & 0x3ff;
-
-		if (id >= NR_SGIS)
-			return 0;	/* the model hears of the others' end */
-		c->priv[id].active = 0;
-		c->lr_used &= ~(1u << i);
-	}
-	for (uint32_t w = 0; w < NR_SGIS / 8; w++) {
-		uint64_t left = 0;
-
-		for (uint64_t m = mail_take(c, w); m; m &= m - 1) {
-			uint32_t b = (uint32_t)__builtin_ctzll(m);
-
-			if (!sgi_place(g, c, w * 8 + b / 8, b % 8))
-				left |= 1ull << b;
-		}
-		if (left) {
-			__atomic_or_fetch(&c->sgi_mail[w], left, __ATOMIC_RELAXED);
-			return 0;
-		}
-	}
+	__atomic_or_fetch(&t->vgic->spi_mail[(intid - NR_PRIV) / 64],
+			  1ull << ((intid - NR_PRIV) % 64), __ATOMIC_RELAXED);
+	__atomic_or_fetch(&t->virq_dirty, VIRQ_DIRTY_SPI, __ATOMIC_RELEASE);
+	xcore_kick_vcpu(t);
 	return 1;
+}
+
+/*
+ * Whether edge SPI intid, mailed to v, may go straight into a free LR of
+ * v, which this CPU holds (used: its LRs in use), without the model: it
+ * targets v, is enabled, neither pending in the model nor active, and no
+ * LR holds it (a racy look at the model, as spi_post's).
+ */
+HOT int spi_placeable(const struct vgic *g, const struct vcpu *v, uint32_t used,
+		      uint32_t intid)
+{
+	const struct virq *q = &g->spi[intid - NR_PRIV];
+
+	if (!(lr_all & ~used) || !q->edge || q->hw || q->active || q->pending ||
+	    !q->enabled || !(g->ctlr & 1) || spi_target(g, q) != v)
+		return 0;
+	for (; used; used &= used - 1)
+		if ((v->vgic->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
+			return 0;
+	return 1;
+}
+
+/* Write SPI intid, spi_placeable, into c's first LR not in used: its bit. */
+HOT uint32_t spi_lr_write(const struct vgic *g, struct vgic_cpu *c, uint32_t used,
+			  uint32_t intid)
+{
+	uint32_t i = (uint32_t)__builtin_ctz(lr_all & ~used);
+
+	c->lr_irq[i] = intid;
+	gich_write_lr(i, lr_base(&g->spi[intid - NR_PRIV], intid) | GICH_LR_PENDING);
+	return 1u << i;
+}
+
+/*
+ * The refill after an IPI or a doorbell, without the VM's lock: only mail
+ * came (VIRQ_DIRTY_MAIL alone, why: the inbox is empty, as every refill leaves
+ * it), nothing waits beyond the LRs, and the finished LRs were plain, so
+ * each mailed interrupt just takes a free LR (sgi_placeable,
+ * spi_placeable), the model untouched.  The SGIs and the LRs are v's own,
+ * changed only by this CPU, which runs v; an injection into the inbox
+ * meanwhile marks v dirty again and kicks it.  What cannot be placed is
+ * mailed back for the locked refill.
+ */
+static void __attribute__((noinline)) refill_locked(struct vgic *g, struct vcpu *v,
+						    uint32_t why);
+
+HOT void mail_direct(struct vgic *g, struct vcpu *v, uint32_t why)
+{
+	struct vgic_cpu *c = v->vgic;
+	uint32_t used = c->lr_used, plain = c->lr_plain;
+
+	if (c->overflow)
+		goto locked;
+	if (used) {
+		uint32_t done = used & gich_read_elrsr();
+
+		if (done & ~plain)
+			goto locked;	/* the model hears of their end */
+		used &= ~done;
+	}
+	/* Unrolled: a refill looks only at the words it was told of (why). */
+#pragma GCC unroll 2
+	for (uint32_t w = 0; w < NR_SGIS / 8; w++) {
+		if (!(why & VIRQ_DIRTY_SGI(w)))
+			continue;
+		for (uint64_t m = mail_take(c, w); m; m &= m - 1) {
+			uint32_t b = (uint32_t)__builtin_ctzll(m), sgi = w * 8 + b / 8, bit;
+
+			if (!sgi_placeable(g, c, used, sgi)) {
+				/* The rest mailed back, for the locked refill. */
+				__atomic_or_fetch(&c->sgi_mail[w], m, __ATOMIC_RELAXED);
+				c->lr_used = used;
+				c->lr_plain = plain;
+				goto locked;
+			}
+			bit = sgi_lr_write(c, used, sgi, b % 8);
+			used |= bit;
+			plain |= bit;
+		}
+	}
+	for (uint32_t w = 0; w < SPI_MAIL_WORDS && (why & VIRQ_DIRTY_SPI); w++) {
+		uint64_t m = spi_mail_take(c, w);
+
+		for (; m; m &= m - 1) {
+			uint32_t intid = NR_PRIV + w * 64 + (uint32_t)__builtin_ctzll(m), bit;
+
+			if (!spi_placeable(g, v, used, intid)) {
+				__atomic_or_fetch(&c->spi_mail[w], m, __ATOMIC_RELAXED);
+				c->lr_used = used;
+				c->lr_plain = plain;
+				goto locked;
+			}
+			bit = spi_lr_write(g, c, used, intid);
+			used |= bit;
+			plain |= bit;
+		}
+	}
+	c->lr_used = used;
+	c->lr_plain = plain;
+	return;
+locked:
+	refill_locked(g, v, why);
+}
+
+/* mail_direct as an IPI's refill finds it, SGIs 0-7 only (Linux's IPIs): its own code, the shortest. */
+static void __attribute__((noinline)) sgi_mail_direct(struct vgic *g, struct vcpu *v)
+{
+	mail_direct(g, v, VIRQ_DIRTY_SGI0);
+}
+
+static void __attribute__((noinline)) any_mail_direct(struct vgic *g, struct vcpu *v, uint32_t why)
+{
+	mail_direct(g, v, why);
 }
 
 /*
@@ -374,7 +603,7 @@ static int inject(struct vgic *g, struct vcpu *target, uint32_t intid)
 	    is_candidate(g, target, virq_get(g, target, intid), intid) &&
 	    lr_reclaim(g, target, c) && lr_add(g, target, c, intid))
 		return 1;
-	c->inbox[intid / 32] |= 1u << (intid % 32);
+	inbox_add(c, intid);
 	set_dirty(target, VIRQ_DIRTY_NEW);
 	return 0;
 }
@@ -383,7 +612,7 @@ static int inject(struct vgic *g, struct vcpu *target, uint32_t intid)
 static void inject_kick(struct vcpu *target, int placed)
 {
 	if (!placed || target->state != VCPU_RUNNABLE)
-		vcpu_kick(target);
+		xcore_kick_vcpu(target);
 }
 
 static void mark_all(struct vgic *g)
@@ -445,7 +674,7 @@ void virq_inject(struct vm *vm, uint32_t intid, struct vcpu *target, uint32_t sr
 		return;
 	if (intid < NR_SGIS)
 		sgi_post(target, intid, src & 7);
-	else
+	else if (intid < NR_PRIV || !spi_post(vgic_of(vm), intid))
 		make_pending(vgic_of(vm), target, intid);
 }
 
@@ -660,20 +889,13 @@ static void sync_if_resident(struct vgic *g, struct vcpu *v)
 {
 	struct vgic_cpu *c = v->vgic;
 
-	sgi_fold(g, v, 0);
+	/* Mailed SPIs count as pending, whoever they were mailed to. */
+	for (uint32_t i = 0; i < g->nr_cpus; i++)
+		mail_fold(g, &g->vm->vcpus[i], FOLD_ASIDE, v);
 	if (c->resident && c->lr_used && resident_on[this_pcpu()->id] == v) {
 		lr_sync(g, v, c);
 		set_dirty(v, VIRQ_DIRTY_ALL);
 	}
-}
-
-static int mail_waits(const struct vgic_cpu *c)
-{
-	uint64_t any = 0;
-
-	for (uint32_t w = 0; w < NR_SGIS / 8; w++)
-		any |= __atomic_load_n(&c->sgi_mail[w], __ATOMIC_RELAXED);
-	return any != 0;
 }
 
 /* Nothing marked live for v: a racy look, see virq_pending. */
@@ -686,11 +908,22 @@ static int nothing_live(const struct vgic *g, const struct vcpu *v)
 	return !any;
 }
 
+/* virq_pending's look at the model, under the lock. */
+static int __attribute__((noinline)) pending_locked(struct vgic *g, struct vcpu *v)
+{
+	int found;
+
+	spin_lock(&g->lock);
+	mail_fold(g, v, FOLD_ASIDE, v);
+	found = for_each_live(g, v, deliverable, 0);
+	spin_unlock(&g->lock);
+	return found;
+}
+
 int virq_pending(struct vcpu *v)
 {
 	struct vgic *g = vgic_of(v->vm);
 	struct vgic_cpu *c = v->vgic;
-	int found;
 
 	if (!g)
 		return 0;
@@ -700,17 +933,15 @@ int virq_pending(struct vcpu *v)
 			if (gich_read_lr((uint32_t)__builtin_ctz(used)) & GICH_LR_PENDING)
 				return 1;
 	/*
-	 * What is not in the LRs is in the model.  Without the lock: whatever
-	 * an injection marks after this look, it then kicks the vCPU, which
-	 * sched_block sees (v->wake) under the pcpu lock.
+	 * What is not in the LRs is in the model, or in v's mail, which marks
+	 * v dirty (as every injection does) until a refill has taken it in.
+	 * Without the lock: whatever an injection marks after this look, it
+	 * then kicks the vCPU, which sched_block sees (v->wake) under the
+	 * pcpu lock.
 	 */
-	if (nothing_live(g, v) && !mail_waits(c))
+	if (nothing_live(g, v) && !v->virq_dirty)
 		return 0;
-	spin_lock(&g->lock);
-	sgi_fold(g, v, 0);
-	found = for_each_live(g, v, deliverable, 0);
-	spin_unlock(&g->lock);
-	return found;
+	return pending_locked(g, v);
 }
 
 void virq_hw_line_low(struct vcpu *v, uint32_t intid)
@@ -930,6 +1161,7 @@ HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t inti
 		/* lr_write's result for a pending edge SPI (a doorbell), directly. */
 		q->pending = 0;
 		lr_put(c, (uint32_t)__builtin_ctz(free), intid, lr_base(q, intid) | GICH_LR_PENDING);
+		c->lr_plain |= free & -free;	/* its end is the LR's alone */
 		g->spi_live[(intid - NR_PRIV) / 32] &= ~(1u << ((intid - NR_PRIV) % 32));
 		return 1;
 	}
@@ -949,7 +1181,9 @@ HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t inti
  */
 static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 {
-	for (uint32_t w = 0; w < NR_IRQS / 32; w++) {
+	while (c->inbox_words) {
+		uint32_t w = (uint32_t)__builtin_ctz(c->inbox_words);
+
 		while (c->inbox[w]) {
 			uint32_t intid = w * 32 + (uint32_t)__builtin_ctz(c->inbox[w]);
 
@@ -958,8 +1192,17 @@ static int lr_add_new(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 				return 0;
 			c->inbox[w] &= c->inbox[w] - 1;
 		}
+		c->inbox_words &= ~(1u << w);
 	}
 	return 1;
+}
+
+/* The inbox emptied (a full refill looks at everything anyway). */
+HOT void inbox_clear(struct vgic_cpu *c)
+{
+	for (uint32_t w = 0; w < NR_IRQS / 32; w++)
+		c->inbox[w] = 0;
+	c->inbox_words = 0;
 }
 
 /* The refill under the VM's lock: why, what marked v dirty (virq_dirty). */
@@ -969,17 +1212,16 @@ static void __attribute__((noinline)) refill_locked(struct vgic *g, struct vcpu 
 	struct vgic_cpu *c = v->vgic;
 
 	spin_lock(&g->lock);
-	if (why == VIRQ_DIRTY_NEW && lr_reclaim(g, v, c)) {
-		sgi_fold(g, v, 1);
-		if (!inbox_waits(c) || lr_add_new(g, v, c)) {
+	if (!(why & VIRQ_DIRTY_ALL) && lr_reclaim(g, v, c)) {
+		mail_fold(g, v, FOLD_PLACE, v);
+		if (lr_add_new(g, v, c)) {
 			spin_unlock(&g->lock);
 			return;
 		}
 	} else {
-		sgi_fold(g, v, 0);
+		mail_fold(g, v, FOLD_REFILL, v);
 	}
-	for (uint32_t w = 0; w < NR_IRQS / 32; w++)
-		c->inbox[w] = 0;
+	inbox_clear(c);
 	lr_sync(g, v, c);
 	lr_fill(g, v, c);
 	spin_unlock(&g->lock);
@@ -994,9 +1236,12 @@ void virq_entry(struct vcpu *v)
 		return;
 	/* Acquire: what sgi_post mailed before marking v dirty (a release). */
 	why = __atomic_exchange_n(&v->virq_dirty, 0, __ATOMIC_ACQUIRE);
-	if (why == VIRQ_DIRTY_NEW && sgi_direct(g, v->vgic))
-		return;
-	refill_locked(g, v, why);
+	if (why == VIRQ_DIRTY_SGI0)
+		sgi_mail_direct(g, v);
+	else if (!(why & ~VIRQ_DIRTY_MAIL))
+		any_mail_direct(g, v, why);
+	else
+		refill_locked(g, v, why);
 }
 
 void virq_maintenance(void)
@@ -1114,6 +1359,10 @@ void virq_unload(struct vcpu *v)
 	 * virq_load writes its own.  The LRs are still this CPU's until
 	 * unload_slow has folded them back.
 	 */
+	/* Its LRs all plain and finished: nothing in them to fold back or clear. */
+	if (c->lr_used && !(c->lr_used & ~c->lr_plain) && !c->overflow &&
+	    (gich_read_elrsr() & c->lr_used) == c->lr_used)
+		c->lr_used = 0;
 	if (c->lr_used || t->pending || t->active)
 		unload_slow(v, c);
 }
@@ -1176,6 +1425,7 @@ static void bits_write(struct vgic *g, struct vcpu *v, uint32_t first,
 			break;
 		case GROUP:
 			q->group = (uint8_t)set;
+			set_attr(q);
 			break;
 		}
 	}
@@ -1217,9 +1467,12 @@ static void bytes_write(struct vgic *g, struct vcpu *v, uint64_t reg, uint32_t s
 
 		if (intid >= NR_IRQS)
 			break;
-		if ((reg & ~0x3ffull) == GICD_IPRIORITYR)
-			virq_get(g, v, intid)->prio = b & PRIO_MASK;
-		else if (intid >= NR_PRIV) {
+		if ((reg & ~0x3ffull) == GICD_IPRIORITYR) {
+			struct virq *q = virq_get(g, v, intid);
+
+			q->prio = b & PRIO_MASK;
+			set_attr(q);
+		} else if (intid >= NR_PRIV) {
 			g->spi[intid - NR_PRIV].targets = b & all;
 			mark(g, v, intid);
 		}
@@ -1228,7 +1481,7 @@ static void bytes_write(struct vgic *g, struct vcpu *v, uint64_t reg, uint32_t s
 
 /*
  * GICD_SGIR, without the VM's lock: each target's new source goes into its
- * mailbox, which its refill folds in (sgi_fold), and the target is kicked.
+ * mailbox, which its refill folds in (mail_fold), and the target is kicked.
  */
 HOT void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val)
 {
@@ -1236,16 +1489,17 @@ HOT void sgir_write(struct vgic *g, struct vcpu *v, uint32_t val)
 	uint32_t filter = (val >> 24) & 3;
 	uint32_t list = (val >> 16) & 0xff;
 	uint32_t self = vcpu_index(v);
+	struct vcpu *mine = g->vm->vcpus;
 
-	if (filter == 1)
-		list = ~(1u << self);
-	else if (filter == 2)
-		list = 1u << self;
-	else if (filter == 3)
-		return;
+	/* The target list, the filter's usual value (GICv2 4.3.15). */
+	if (__builtin_expect(filter != 0, 0)) {
+		if (filter == 3)
+			return;
+		list = filter == 1 ? ~(1u << self) : 1u << self;
+	}
 	list &= (1u << g->nr_cpus) - 1;
 	while (list) {
-		struct vcpu *t = &g->vm->vcpus[__builtin_ctz(list)];
+		struct vcpu *t = &mine[__builtin_ctz(list)];
 
 		list &= list - 1;
 		sgi_post(t, sgi, self);
@@ -1420,9 +1674,11 @@ static void reset(struct vgic *g)
 		struct vgic_cpu *c = &cpus[g->vm->vcpus[j].id];
 
 		set_dirty(&g->vm->vcpus[j], VIRQ_DIRTY_ALL);	/* parked: none resident */
-		memset(c->inbox, 0, sizeof(c->inbox));
+		inbox_clear(c);
 		for (uint32_t w = 0; w < NR_SGIS / 8; w++)
 			__atomic_store_n(&c->sgi_mail[w], 0, __ATOMIC_RELAXED);
+		for (uint32_t w = 0; w < SPI_MAIL_WORDS; w++)
+			__atomic_store_n(&c->spi_mail[w], 0, __ATOMIC_RELAXED);
 		memset(c->priv, 0, sizeof(c->priv));
 		for (uint32_t i = 0; i < NR_SGIS; i++) {
 			c->priv[i].enabled = 1;
@@ -1476,6 +1732,7 @@ int vgic_init(struct vm *vm, const struct phidias_emul_dev *dev)
 		nr_lrs = gich_nr_lrs();
 		if (nr_lrs > MAX_LRS)
 			nr_lrs = MAX_LRS;
+		lr_all = (1u << nr_lrs) - 1;
 	}
 	g->vm = vm;
 	g->nr_cpus = vm->cfg->nr_vcpus;

@@ -312,7 +312,7 @@ void arch_trap_sync(struct vcpu *v)
 
 void arch_trap_irq(struct vcpu *v)
 {
-	irq_handle();
+	irq_handle_one();
 	/* Also a firing taken just before the guest masked it. */
 	vtimer_resample(v);
 }
@@ -341,10 +341,10 @@ static int __attribute__((noinline)) light_mmio(struct vcpu *v, uint64_t esr, ui
 	return light_back(v);
 }
 
-static int __attribute__((noinline)) light_sgir(struct vcpu *v, uint64_t esr, uint32_t val)
+static int __attribute__((noinline)) light_sgir(struct vcpu *v, uint32_t val)
 {
 	virq_sgir(v, val);
-	light_skip(esr);
+	light_skip(sysreg_read(esr_el2));
 	return light_back(v);
 }
 
@@ -366,7 +366,7 @@ int arch_light_sync(struct vcpu *v)
 	ipa = fault_ipa();
 	/* The IPI its own way: a 32-bit write of GICD_SGIR. */
 	if (ipa == v->vm->sgir_ipa && (esr & DABT_WNR) && DABT_SAS(esr) == 2)
-		return light_sgir(v, esr, rt == 31 ? 0 : (uint32_t)v->regs.x[rt]);
+		return light_sgir(v, rt == 31 ? 0 : (uint32_t)v->regs.x[rt]);
 	return light_mmio(v, esr, ipa);
 }
 

@@ -43,6 +43,17 @@ def test_sgis_between_vcpus_on_two_cpus_and_per_vcpu_virtual_timers(start):
     assert results["vtimer"][0][1].startswith("vgictest: vtimer: PASS 2 vCPU(s)")
 
 
+@pytest.mark.parametrize("name", ["vgic-doorbell", "vgic-doorbell-1cpu"])
+def test_doorbell_spi_is_pending_cleared_masked_and_routed_as_on_a_gic(start, name):
+    """A doorbell (an edge SPI a capability injects, without the vGIC's lock)
+    behaves as GICD_ISPENDR would make it: pending while disabled or masked,
+    cleared by GICD_ICPENDR, one latch for two rings, again after the EOI when
+    rung while active, and taken by the vCPU GICD_ITARGETSR names, whether that
+    vCPU runs on another CPU or waits for this one."""
+    results = run_vgictest(start, name)
+    assert "also on vCPU 1" in results["doorbell"][0][1]
+
+
 def test_pending_active_state_enable_and_timer_on_one_vcpu(start):
     run_vgictest(start, "vgic-dist")
 

@@ -24,6 +24,12 @@ void console_init(void);
 void console_vm_putc(struct vm *vm, char c);
 /* The VM waits (for input, or in WFI): show its pending partial line. */
 void console_vm_flush(struct vm *vm);
+/*
+ * Per VM (its id): it wrote to its console since console_vm_flush last
+ * ran, which has something to do only then.  Changed under the console's
+ * lock, read racily.
+ */
+extern volatile uint8_t console_vm_unflushed[];
 /* The VM's partial line has characters not on the screen yet (a racy look). */
 int console_vm_unshown(const struct vm *vm);
 /* Where characters typed while the VM has focus go. */

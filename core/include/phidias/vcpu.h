@@ -7,6 +7,7 @@
 #include <phidias/config.h>
 #include <phidias/events.h>
 #include <phidias/pcpu.h>
+#include <phidias/virq.h>
 
 enum vcpu_state {
 	VCPU_OFF,		/* not started (PSCI CPU_OFF / not yet CPU_ON) */
@@ -48,8 +49,17 @@ extern struct vcpu vcpus[];
 void vcpu_kick(struct vcpu *vcpu);
 /* Last before every entry to a guest, on its CPU (vectors.S): the vCPU to enter. */
 struct vcpu *vcpu_prepare_entry(void);
-/* Its list registers refilled before it enters (vcpu->virq_dirty set). */
-void vcpu_refill(struct vcpu *v);
+/*
+ * Its list registers refilled before it enters (vcpu->virq_dirty set).
+ * The refill delivers what woke it: a WFI must not fall through for it
+ * again.  The wake flag is cleared first: a later wake-up stays seen.
+ */
+static inline void vcpu_refill(struct vcpu *v)
+{
+	v->wake = 0;
+	__asm__ volatile("dmb ish" ::: "memory");
+	virq_entry(v);
+}
 /*
  * After a trap handled without a full register save (the current vCPU, on
  * its CPU): 1 when it may go straight back (its list registers refilled if

@@ -37,7 +37,26 @@ static inline uint32_t gic_ack(uint32_t *iar)
  */
 static inline void gic_eoi(uint32_t iar) { gicc_write32(GICC_EOIR, iar); }
 static inline void gic_deactivate(uint32_t iar) { gicc_write32(GICC_DIR, iar); }
-void gic_send_sgi(uint32_t sgi, uint32_t target_cpu);
+/*
+ * The distributor, and the GIC CPU interface mask of each physical CPU as
+ * the distributor names it (GICD_ITARGETSR, the GICD_SGIR target list),
+ * learnt by each CPU at its gic_init_cpu.  GICv2 has 8 CPU interfaces.
+ */
+#define GIC_MAX_CPUS 8
+extern volatile uint8_t *gic_gicd;
+extern uint8_t gic_cpu_mask[GIC_MAX_CPUS];
+
+/*
+ * SGI sgi to physical CPU target_cpu (an index < PHIDIAS_NR_PCPUS, which
+ * is at most GIC_MAX_CPUS), after this CPU's earlier stores.
+ */
+static inline void gic_send_sgi(uint32_t sgi, uint32_t target_cpu)
+{
+	uint32_t mask = gic_cpu_mask[target_cpu];
+
+	__asm__ volatile("dsb ishst" ::: "memory");
+	*(volatile uint32_t *)(gic_gicd + GICD_SGIR) = mask << 16 | sgi;
+}
 /* End an SPI's active state, from any CPU. */
 void gic_clear_spi_active(uint32_t irq);
 /* Active state of this CPU's private interrupt irq (< 32). */

@@ -12,6 +12,10 @@
  *           pending (traps in between) until taken, then is not pending
  *   sgisrc  one SGI pending from two sources while vCPU 0 masks IRQs: it
  *           keeps running, and takes it once per source when it unmasks
+ *   doorbell the VM's first capability rings an edge SPI of its own: pending
+ *           as seen in GICD_ISPENDR, disabled, cleared, masked, rung twice,
+ *           rung from its own handler, and (2 vCPUs) delivered to the vCPU
+ *           GICD_ITARGETSR names, each time taken as a GIC would take it
  * Each test prints `vgictest: <name>: PASS ...` or `vgictest: <name>: FAIL ...`;
  * then `vgictest: done, <f> failed`.
  */
@@ -32,6 +36,7 @@ static uint32_t nr_cpus;
 static uint32_t failures;
 static const char *cur_test;
 static bool spin_wait;
+static bool run_all;	/* no test= list: every test that fits */
 
 __attribute__((format(printf, 1, 2))) static void fail(const char *fmt, ...)
 {
@@ -762,6 +767,160 @@ static void test_sgisrc(void)
 			  (unsigned long)calls);
 }
 
+/* --- doorbell: an edge SPI rung through a capability ------------------------ */
+
+#define DB_ROUNDS 20u
+
+static uint32_t db_cap, db_intid;
+static volatile uint32_t db_taken[BM_SMP_MAX_CPUS], db_not_active, db_ring_again;
+
+static void db_irq(uint32_t intid, uint32_t iar, void *arg)
+{
+	(void)iar; (void)arg;
+	if (!bm_gic_is_active(intid))
+		db_not_active++;
+	db_taken[bm_smp_cpu()]++;
+	if (db_ring_again) {	/* rung again while active: taken again after this EOI */
+		db_ring_again = 0;
+		bm_hyp_cap_invoke(db_cap);
+	}
+}
+
+static uint32_t db_total(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < BM_SMP_MAX_CPUS; i++)
+		n += db_taken[i];
+	return n;
+}
+
+/* Guest time with IRQs enabled, for anything wrongly pending to be taken. */
+static void db_settle(void)
+{
+	bm_irq_enable();
+	bm_delay_us(2000);
+	bm_irq_disable();
+}
+
+static void test_doorbell(void)
+{
+	uint32_t before = failures, n;
+	struct bm_phidias_cap cap;
+
+	if (bm_phidias_cap(0, &cap) < 0 || cap.intid < BM_GIC_SPI_BASE) {
+		if (run_all)
+			return;		/* a scenario without one: nothing to ring */
+		fail("no capability 0 ringing an SPI of this VM");
+		return;
+	}
+	db_cap = cap.index;
+	db_intid = cap.intid;
+	bm_irq_disable();
+	bm_irq_register(db_intid, db_irq, NULL);
+	bm_gic_set_priority(db_intid, 0x80);
+	bm_gic_set_edge(db_intid, true);
+	bm_gic_set_target(db_intid, 1u);
+	bm_gic_enable(db_intid);
+
+	/* Rung with IRQs masked: pending until unmasked, then taken once. */
+	bm_hyp_cap_invoke(db_cap);
+	if (!bm_gic_is_pending(db_intid))
+		fail("rung while masked: not pending in GICD_ISPENDR");
+	bm_irq_enable();
+	if (!wait_for(&db_taken[0], 1))
+		fail("rung while masked: not taken once unmasked");
+	db_settle();
+	if (db_total() != 1 || bm_gic_is_pending(db_intid))
+		fail("rung once: taken %u times, pending %d", db_total(),
+		     bm_gic_is_pending(db_intid));
+
+	/* Rung twice before it is taken: one edge latch, taken once. */
+	bm_hyp_cap_invoke(db_cap);
+	bm_hyp_cap_invoke(db_cap);
+	db_settle();
+	if (db_total() != 2)
+		fail("rung twice while masked: taken %u times, expected once", db_total() - 1);
+
+	/* Rung while disabled: pending, not taken; cleared, never taken. */
+	bm_gic_disable(db_intid);
+	bm_hyp_cap_invoke(db_cap);
+	db_settle();
+	if (db_total() != 2 || !bm_gic_is_pending(db_intid))
+		fail("rung while disabled: taken %u, pending %d", db_total() - 2,
+		     bm_gic_is_pending(db_intid));
+	bm_gic_clear_pending(db_intid);
+	if (bm_gic_is_pending(db_intid))
+		fail("still pending after GICD_ICPENDR");
+	bm_gic_enable(db_intid);
+	db_settle();
+	if (db_total() != 2)
+		fail("cleared while disabled, then enabled: taken");
+
+	/* Rung while disabled, then enabled: taken once. */
+	bm_gic_disable(db_intid);
+	bm_hyp_cap_invoke(db_cap);
+	bm_gic_enable(db_intid);
+	db_settle();
+	if (db_total() != 3)
+		fail("rung while disabled, then enabled: taken %u times", db_total() - 2);
+
+	/* Rung from its own handler, while active: taken again after the EOI. */
+	db_ring_again = 1;
+	bm_hyp_cap_invoke(db_cap);
+	db_settle();
+	if (db_total() != 5 || db_ring_again)
+		fail("rung while active: taken %u times, expected 2", db_total() - 3);
+
+	/* One ring per round, each taken once. */
+	for (uint32_t i = 0; i < DB_ROUNDS; i++) {
+		bm_hyp_cap_invoke(db_cap);
+		bm_irq_enable();
+		if (!wait_for(&db_taken[0], 5 + i + 1)) {
+			fail("round %u: not taken", i);
+			break;
+		}
+		bm_irq_disable();
+	}
+	db_settle();
+	if (db_total() != 5 + DB_ROUNDS)
+		fail("%u rounds: taken %u times", DB_ROUNDS, db_total() - 5);
+
+	/* Routed to vCPU 1 (GICD_ITARGETSR): taken there, not here. */
+	n = db_total();
+	if (nr_cpus > 1) {
+		bm_gic_set_target(db_intid, 2u);
+		for (uint32_t i = 0; i < DB_ROUNDS; i++) {
+			bm_hyp_cap_invoke(db_cap);
+			if (!wait_for(&db_taken[1], i + 1)) {
+				fail("routed to vCPU 1, round %u: not taken there", i);
+				break;
+			}
+		}
+		db_settle();
+		if (db_taken[1] != DB_ROUNDS || db_total() != n + DB_ROUNDS)
+			fail("routed to vCPU 1: taken %u times there, %u in all (expected %u)",
+			     db_taken[1], db_total() - n, DB_ROUNDS);
+		/* Pending for vCPU 1 as this one sees it; cleared by this one. */
+		bm_gic_disable(db_intid);
+		bm_hyp_cap_invoke(db_cap);
+		if (!bm_gic_is_pending(db_intid))
+			fail("routed to vCPU 1, disabled: not pending as vCPU 0 sees it");
+		bm_gic_clear_pending(db_intid);
+		bm_gic_enable(db_intid);
+		db_settle();
+		if (db_taken[1] != DB_ROUNDS)
+			fail("routed to vCPU 1: taken there after vCPU 0 cleared it");
+		bm_gic_set_target(db_intid, 1u);
+	}
+	bm_gic_disable(db_intid);
+	if (db_not_active)
+		fail("%u times not active in its own handler", db_not_active);
+	if (failures == before)
+		bm_printf("vgictest: doorbell: PASS SPI %u rung %u times%s, each taken as on a GIC\n",
+			  db_intid, db_total(), nr_cpus > 1 ? ", also on vCPU 1" : "");
+}
+
 /* --- main ------------------------------------------------------------------ */
 
 static const struct {
@@ -779,6 +938,7 @@ static const struct {
 	{ "reset", test_reset, 1 },
 	{ "latch", test_latch, 1 },
 	{ "sgisrc", test_sgisrc, 2 },
+	{ "doorbell", test_doorbell, 1 },
 };
 #define NR_TESTS (sizeof(tests) / sizeof(tests[0]))
 
@@ -807,6 +967,7 @@ int main(const void *dtb)
 	nr_cpus = bm_smp_nr_cpus();
 	spin_wait = bm_bootargs_has(bm_bootargs(), "spin");
 	all = bm_bootargs_get(bm_bootargs(), "test", list, sizeof(list)) < 0 || !list[0];
+	run_all = all;
 	bm_printf("vgictest: tests %s on %u vCPU(s)\n", all ? "all" : list, nr_cpus);
 	bm_gic_init();
 	bm_irq_register(SGI_CMD, cmd_irq, NULL);
