@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Physical interrupts: the hypervisor's own (its timer, the cross-CPU SGI,
+ * Physical interrupts: the hypervisor's own (its timer, the cross-CPU SGIs,
  * the console, the vGIC maintenance interrupt) and the guests' (their
  * virtual timers and passed-through devices), which go to the vGIC.
  */

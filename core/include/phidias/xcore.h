@@ -5,7 +5,7 @@
  * flags, written before the SGI is sent), so they coalesce, as the GIC
  * does with an SGI already pending.  The SGI orders memory: its sender
  * writes the SGI register after a barrier, and its receiver reads shared
- * data only after acknowledging it (irq_handle).
+ * data only after acknowledging it (irq_handle_one).
  */
 #ifndef PHIDIAS_XCORE_H
 #define PHIDIAS_XCORE_H
