@@ -97,6 +97,7 @@ struct virq {
 	uint8_t hw;		/* hardware-linked, physical INTID = virtual */
 	uint8_t sgi_src;	/* SGIs: pending per source vCPU */
 	uint8_t active_src;	/* SGIs: source of the active one */
+	uint8_t active_cpu;	/* SPIs: index of the vCPU it is active on */
 };
 
 /* lr_irq[]: INTID | SGI source << 10 | LR_LATCHED */
@@ -211,6 +212,18 @@ HOT struct vcpu *spi_target(const struct vgic *g, const struct virq *q)
 		if (q->targets & (1u << i))
 			return &g->vm->vcpus[i];
 	return 0;
+}
+
+/*
+ * The vCPU an SPI belongs to now: the one it is active on, where it stays
+ * until that vCPU ends it (GICv2 3.2: a change of GICD_ITARGETSR moves
+ * only what is signalled next), else the first one it targets.
+ */
+HOT struct vcpu *spi_holder(const struct vgic *g, const struct virq *q)
+{
+	if (q->active)
+		return &g->vm->vcpus[q->active_cpu];
+	return spi_target(g, q);
 }
 
 /* v: the vCPU an SGI/PPI belongs to; SPIs are the VM's (v may be NULL). */
@@ -419,10 +432,10 @@ static void __attribute__((noinline)) mail_fold_locked(struct vgic *g, struct vc
 				c->lr_plain |= bit;
 				continue;
 			}
-			/* As make_pending: its target now, or it waits for one. */
+			/* As make_pending: its vCPU now, or it waits for a target. */
 			q->pending = 1;
 			mark_live(g, 0, intid);
-			t = spi_target(g, q);
+			t = spi_holder(g, q);
 			if (t) {
 				inbox_add(t->vgic, intid);
 				inbox_mark(t, self, t == v ? mode : FOLD_ASIDE);
@@ -465,7 +478,7 @@ HOT int spi_post(struct vgic *g, uint32_t intid)
 	const struct virq *q = &g->spi[intid - NR_PRIV];
 	struct vcpu *t;
 
-	if (!q->edge || q->hw || !(t = spi_target(g, q)))
+	if (!q->edge || q->hw || !(t = spi_holder(g, q)))
 		return 0;
 	__atomic_or_fetch(&t->vgic->spi_mail[(intid - NR_PRIV) / 64],
 			  1ull << ((intid - NR_PRIV) % 64), __ATOMIC_RELAXED);
@@ -655,7 +668,7 @@ static void make_pending(struct vgic *g, struct vcpu *target, uint32_t intid)
 
 	spin_lock(&g->lock);
 	if (intid >= NR_PRIV)
-		target = spi_target(g, &g->spi[intid - NR_PRIV]);
+		target = spi_holder(g, &g->spi[intid - NR_PRIV]);
 	if (target) {
 		virq_get(g, target, intid)->pending = 1;
 		placed = inject(g, target, intid);
@@ -688,7 +701,7 @@ void virq_set_level(struct vm *vm, uint32_t intid, int level)
 		return;
 	spin_lock(&g->lock);
 	g->spi[intid - NR_PRIV].level = (uint8_t)(level != 0);
-	target = spi_target(g, &g->spi[intid - NR_PRIV]);
+	target = spi_holder(g, &g->spi[intid - NR_PRIV]);
 	if (level && target)
 		placed = inject(g, target, intid);
 	else
@@ -828,6 +841,24 @@ static void write_hcr(struct vgic_cpu *c, uint32_t hcr)
 }
 
 /*
+ * SPI intid is no longer active on self's vCPU (its EOI, GICD_ICACTIVER):
+ * pending again, it goes where it targets now, which GICD_ITARGETSR may
+ * have changed while it was active; lock held.
+ */
+static void spi_released(struct vgic *g, const struct vcpu *self, uint32_t intid)
+{
+	struct virq *q = &g->spi[intid - NR_PRIV];
+	struct vcpu *t;
+
+	if (!is_pending(q, intid) || !(t = spi_target(g, q)))
+		return;
+	inbox_add(t->vgic, intid);
+	set_dirty(t, VIRQ_DIRTY_NEW);
+	if (t != self)
+		xcore_kick_vcpu(t);
+}
+
+/*
  * Fold v's list registers back into the model and empty them; lock held.
  * Returns how many still held a pending or active interrupt.
  */
@@ -839,6 +870,7 @@ static uint32_t lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 		uint32_t i = (uint32_t)__builtin_ctz(used);
 		uint32_t lr, intid, src;
 		struct virq *q;
+		uint8_t was_active;
 
 		used &= used - 1;
 		lr = gich_read_lr(i);
@@ -863,9 +895,16 @@ static uint32_t lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 			else
 				q->pending = 1;
 		}
+		was_active = q->active;
 		q->active = (lr & GICH_LR_ACTIVE) != 0;
 		if (q->active && intid < NR_SGIS)
 			q->active_src = (uint8_t)src;
+		if (intid >= NR_PRIV) {
+			if (q->active)
+				q->active_cpu = (uint8_t)vcpu_index(v);
+			else if (was_active)
+				spi_released(g, v, intid);
+		}
 	}
 	c->lr_used = 0;
 	c->overflow = 0;	/* all in the model now */
@@ -879,7 +918,7 @@ static int deliverable(struct vgic *g, struct vcpu *v, uint32_t intid, void *arg
 	struct virq *q = virq_get(g, v, intid);
 
 	(void)arg;
-	if (intid >= NR_PRIV && spi_target(g, q) != v)
+	if (intid >= NR_PRIV && spi_holder(g, q) != v)
 		return 0;
 	return q->enabled && is_pending(q, intid) && (g->ctlr & 1);
 }
@@ -995,7 +1034,7 @@ static uint32_t rank(const struct virq *q, uint32_t intid)
 
 HOT int is_candidate(struct vgic *g, const struct vcpu *v, const struct virq *q, uint32_t intid)
 {
-	if (intid >= NR_PRIV && spi_target(g, q) != v)
+	if (intid >= NR_PRIV && spi_holder(g, q) != v)
 		return 0;
 	if (q->active)
 		return 1;
@@ -1134,6 +1173,10 @@ HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 
 		if (!ends_by_itself(old, old_id))
 			return 0;
+		if (old->active && old_id >= NR_PRIV) {
+			old->active = 0;
+			spi_released(g, v, old_id);
+		}
 		old->active = 0;
 		unmark_if_idle(g, v, old_id);
 		c->lr_used &= ~(1u << i);
@@ -1420,8 +1463,18 @@ static void bits_write(struct vgic *g, struct vcpu *v, uint32_t first,
 			q->pending = (uint8_t)set;
 			break;
 		case ACTIVE:
-			if (!q->hw)
-				q->active = (uint8_t)set;
+			if (q->hw)
+				break;
+			if (intid >= NR_PRIV && set && !q->active) {
+				const struct vcpu *t = spi_target(g, q);
+
+				q->active_cpu = (uint8_t)vcpu_index(t ? t : v);
+			}
+			if (intid >= NR_PRIV && !set && q->active) {
+				q->active = 0;
+				spi_released(g, v, intid);
+			}
+			q->active = (uint8_t)set;
 			break;
 		case GROUP:
 			q->group = (uint8_t)set;
