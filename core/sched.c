@@ -8,7 +8,6 @@
 #include <phidias_gen.h>
 #include <arch/cpu.h>
 #include <phidias/irq.h>
-#include <phidias/log.h>
 #include <phidias/pcpu.h>
 #include <phidias/sched.h>
 #include <phidias/vcpu.h>
@@ -19,8 +18,8 @@
 
 struct pcpu pcpus[PHIDIAS_NR_PCPUS];
 static uint64_t slice_ticks;
-/* Every CPU's run list, one after the other (pcpu->run). */
-static struct vcpu *run_lists[PHIDIAS_NR_VCPUS];
+/* Each CPU's run list as vCPU pointers (pcpu->run). */
+static struct vcpu *run_lists[PHIDIAS_NR_PCPUS][PHIDIAS_NR_VCPUS];
 
 /*
  * The slice ends at p->slice_deadline.  A new slice (run()) moves only that
@@ -46,7 +45,6 @@ static void vtimer_wake(struct event *ev)
 void sched_init_cpu(void)
 {
 	struct pcpu *p = this_pcpu();
-	uint32_t first = 0;
 
 	/* The scenario's <hypervisor timeslice>, as schism wrote it into the table. */
 	slice_ticks = arch_counter_freq() * phidias_config.timeslice_us / 1000000u;
@@ -54,15 +52,10 @@ void sched_init_cpu(void)
 		slice_ticks = 1;
 	p->cfg = &phidias_config.pcpus[p->id];
 	p->rr_index = p->cfg->nr_vcpus ? p->cfg->nr_vcpus - 1 : 0;
-	for (uint32_t i = 0; i < p->id; i++)
-		first += phidias_config.pcpus[i].nr_vcpus;
-	/* schism places each vCPU on one CPU: the lists fill run_lists exactly. */
-	if (first + p->cfg->nr_vcpus > PHIDIAS_NR_VCPUS)
-		panic("CPU %u: run lists longer than the scenario's vCPUs", p->id);
-	p->run = &run_lists[first];
+	p->run = run_lists[p->id];
 	event_init(&p->slice_end, slice_end);
 	for (uint32_t i = 0; i < p->cfg->nr_vcpus; i++) {
-		p->run[i] = &vcpus[p->cfg->vcpus[i]];
+		run_lists[p->id][i] = &vcpus[p->cfg->vcpus[i]];
 		event_init(&p->run[i]->timer_wake, vtimer_wake);
 	}
 }

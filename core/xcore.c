@@ -12,18 +12,15 @@ _Static_assert(PHIDIAS_NR_PCPUS <= PHIDIAS_MAX_PCPUS, "more physical CPUs than G
 /*
  * Some vCPU of this CPU was kicked: a switch unless it is the one running
  * here, whose way back into the guest refills its list registers if they
- * changed.
+ * changed (xcore_irq decides that case inline for a CPU with one vCPU).
  */
 void xcore_woken(struct pcpu *p)
 {
 	const struct vcpu *cur = p->current;
 
-	for (uint32_t i = 0; i < p->cfg->nr_vcpus; i++) {
-		const struct vcpu *v = &vcpus[p->cfg->vcpus[i]];
-
-		if (v != cur && v->wake)
+	for (uint32_t i = 0; i < p->cfg->nr_vcpus; i++)
+		if (p->run[i] != cur && p->run[i]->wake)
 			p->need_resched = 1;
-	}
 	if (!cur || cur->state != VCPU_RUNNABLE)
 		p->need_resched = 1;
 }

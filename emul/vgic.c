@@ -296,20 +296,31 @@ HOT void inbox_add(struct vgic_cpu *c, uint32_t intid)
 	c->inbox_words |= 1u << (intid / 32);
 }
 
-/* Mailbox word w of c taken (emptied), 0 if it was empty: a load first. */
-HOT uint64_t mail_take(struct vgic_cpu *c, uint32_t w)
+/* A mailbox word (sgi_mail, spi_mail) taken (emptied), 0 if it was empty: a load first. */
+HOT uint64_t mail_take(uint64_t *word)
 {
-	if (!__atomic_load_n(&c->sgi_mail[w], __ATOMIC_RELAXED))
+	if (!__atomic_load_n(word, __ATOMIC_RELAXED))
 		return 0;
-	return __atomic_exchange_n(&c->sgi_mail[w], 0, __ATOMIC_ACQUIRE);
+	return __atomic_exchange_n(word, 0, __ATOMIC_ACQUIRE);
 }
 
-/* SPI mailbox word w of c taken, likewise. */
-HOT uint64_t spi_mail_take(struct vgic_cpu *c, uint32_t w)
+/* Whether one of c's LRs in used holds intid. */
+HOT int lr_holds(const struct vgic_cpu *c, uint32_t used, uint32_t intid)
 {
-	if (!__atomic_load_n(&c->spi_mail[w], __ATOMIC_RELAXED))
-		return 0;
-	return __atomic_exchange_n(&c->spi_mail[w], 0, __ATOMIC_ACQUIRE);
+	for (; used; used &= used - 1)
+		if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
+			return 1;
+	return 0;
+}
+
+/* A plain LR (lr_plain) irq, lr into c's first LR not in used: its bit. */
+HOT uint32_t lr_put_plain(struct vgic_cpu *c, uint32_t used, uint32_t irq, uint32_t lr)
+{
+	uint32_t i = (uint32_t)__builtin_ctz(lr_all & ~used);
+
+	c->lr_irq[i] = irq;
+	gich_write_lr(i, lr);
+	return 1u << i;
 }
 
 /*
@@ -326,20 +337,14 @@ HOT int sgi_placeable(const struct vgic *g, const struct vgic_cpu *c, uint32_t u
 
 	if (!(lr_all & ~used) || q->sgi_src || q->active || !(g->ctlr & 1))
 		return 0;
-	for (; used; used &= used - 1)
-		if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == sgi)
-			return 0;
-	return 1;
+	return !lr_holds(c, used, sgi);
 }
 
 /* Write SGI sgi from src, sgi_placeable, into c's first LR not in used: its bit. */
 HOT uint32_t sgi_lr_write(struct vgic_cpu *c, uint32_t used, uint32_t sgi, uint32_t src)
 {
-	uint32_t i = (uint32_t)__builtin_ctz(lr_all & ~used);
-
-	c->lr_irq[i] = sgi | src << LR_SRC_SHIFT;
-	gich_write_lr(i, lr_base(&c->priv[sgi], sgi) | GICH_LR_PENDING | GICH_LR_CPUID(src));
-	return 1u << i;
+	return lr_put_plain(c, used, sgi | src << LR_SRC_SHIFT,
+			    lr_base(&c->priv[sgi], sgi) | GICH_LR_PENDING | GICH_LR_CPUID(src));
 }
 
 /* Both of the above, under the lock (mail_fold): 0 if it may not. */
@@ -374,10 +379,7 @@ enum fold {
 	FOLD_ASIDE,	/* anyone else's look at the model: v refills for them */
 };
 
-HOT int spi_placeable(const struct vgic *g, const struct vcpu *v, uint32_t used,
-		      uint32_t intid);
-HOT uint32_t spi_lr_write(const struct vgic *g, struct vgic_cpu *c, uint32_t used,
-			  uint32_t intid);
+HOT int spi_place(struct vgic *g, struct vcpu *v, uint32_t intid);
 
 /* intid, new in the inbox of t, for t's next entry: unless a refill of t runs now. */
 static void inbox_mark(struct vcpu *t, const struct vcpu *self, enum fold mode)
@@ -401,7 +403,7 @@ static void __attribute__((noinline)) mail_fold_locked(struct vgic *g, struct vc
 	int added = 0;
 
 	for (uint32_t w = 0; w < NR_SGIS / 8 && v == self; w++) {
-		uint64_t m = mail_take(c, w);
+		uint64_t m = mail_take(&c->sgi_mail[w]);
 
 		while (m) {
 			uint32_t b = (uint32_t)__builtin_ctzll(m), sgi = w * 8 + b / 8;
@@ -418,20 +420,15 @@ static void __attribute__((noinline)) mail_fold_locked(struct vgic *g, struct vc
 	if (added)
 		inbox_mark(v, self, mode);
 	for (uint32_t w = 0; w < SPI_MAIL_WORDS; w++) {
-		uint64_t m = spi_mail_take(c, w);
+		uint64_t m = mail_take(&c->spi_mail[w]);
 
 		for (; m; m &= m - 1) {
 			uint32_t intid = NR_PRIV + w * 64 + (uint32_t)__builtin_ctzll(m);
 			struct virq *q = &g->spi[intid - NR_PRIV];
 			struct vcpu *t;
 
-			if (mode == FOLD_PLACE && spi_placeable(g, v, c->lr_used, intid)) {
-				uint32_t bit = spi_lr_write(g, c, c->lr_used, intid);
-
-				c->lr_used |= bit;
-				c->lr_plain |= bit;
+			if (mode == FOLD_PLACE && spi_place(g, v, intid))
 				continue;
-			}
 			/* As make_pending: its vCPU now, or it waits for a target. */
 			q->pending = 1;
 			mark_live(g, 0, intid);
@@ -501,21 +498,28 @@ HOT int spi_placeable(const struct vgic *g, const struct vcpu *v, uint32_t used,
 	if (!(lr_all & ~used) || !q->edge || q->hw || q->active || q->pending ||
 	    !q->enabled || !(g->ctlr & 1) || spi_target(g, q) != v)
 		return 0;
-	for (; used; used &= used - 1)
-		if ((v->vgic->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
-			return 0;
-	return 1;
+	return !lr_holds(v->vgic, used, intid);
 }
 
 /* Write SPI intid, spi_placeable, into c's first LR not in used: its bit. */
 HOT uint32_t spi_lr_write(const struct vgic *g, struct vgic_cpu *c, uint32_t used,
 			  uint32_t intid)
 {
-	uint32_t i = (uint32_t)__builtin_ctz(lr_all & ~used);
+	return lr_put_plain(c, used, intid, lr_base(&g->spi[intid - NR_PRIV], intid) | GICH_LR_PENDING);
+}
 
-	c->lr_irq[i] = intid;
-	gich_write_lr(i, lr_base(&g->spi[intid - NR_PRIV], intid) | GICH_LR_PENDING);
-	return 1u << i;
+/* Both of the above, under the lock (mail_fold): 0 if it may not. */
+HOT int spi_place(struct vgic *g, struct vcpu *v, uint32_t intid)
+{
+	struct vgic_cpu *c = v->vgic;
+	uint32_t bit;
+
+	if (!spi_placeable(g, v, c->lr_used, intid))
+		return 0;
+	bit = spi_lr_write(g, c, c->lr_used, intid);
+	c->lr_used |= bit;
+	c->lr_plain |= bit;
+	return 1;
 }
 
 /*
@@ -550,7 +554,7 @@ HOT void mail_direct(struct vgic *g, struct vcpu *v, uint32_t why)
 	for (uint32_t w = 0; w < NR_SGIS / 8; w++) {
 		if (!(why & VIRQ_DIRTY_SGI(w)))
 			continue;
-		for (uint64_t m = mail_take(c, w); m; m &= m - 1) {
+		for (uint64_t m = mail_take(&c->sgi_mail[w]); m; m &= m - 1) {
 			uint32_t b = (uint32_t)__builtin_ctzll(m), sgi = w * 8 + b / 8, bit;
 
 			if (!sgi_placeable(g, c, used, sgi)) {
@@ -566,7 +570,7 @@ HOT void mail_direct(struct vgic *g, struct vcpu *v, uint32_t why)
 		}
 	}
 	for (uint32_t w = 0; w < SPI_MAIL_WORDS && (why & VIRQ_DIRTY_SPI); w++) {
-		uint64_t m = spi_mail_take(c, w);
+		uint64_t m = mail_take(&c->spi_mail[w]);
 
 		for (; m; m &= m - 1) {
 			uint32_t intid = NR_PRIV + w * 64 + (uint32_t)__builtin_ctzll(m), bit;
@@ -853,9 +857,24 @@ static void spi_released(struct vgic *g, const struct vcpu *self, uint32_t intid
 	if (!is_pending(q, intid) || !(t = spi_target(g, q)))
 		return;
 	inbox_add(t->vgic, intid);
-	set_dirty(t, VIRQ_DIRTY_NEW);
-	if (t != self)
-		xcore_kick_vcpu(t);
+	inbox_mark(t, self, FOLD_ASIDE);
+}
+
+/*
+ * SPI intid active (on vCPU index holder) or not, from self's trap: ended
+ * there, pending again, it goes where it targets now; lock held.
+ */
+static void spi_set_active(struct vgic *g, const struct vcpu *self, uint32_t intid,
+			   int active, uint32_t holder)
+{
+	struct virq *q = &g->spi[intid - NR_PRIV];
+	uint8_t was = q->active;
+
+	q->active = (uint8_t)(active != 0);
+	if (active)
+		q->active_cpu = (uint8_t)holder;
+	else if (was)
+		spi_released(g, self, intid);
 }
 
 /*
@@ -870,7 +889,6 @@ static uint32_t lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 		uint32_t i = (uint32_t)__builtin_ctz(used);
 		uint32_t lr, intid, src;
 		struct virq *q;
-		uint8_t was_active;
 
 		used &= used - 1;
 		lr = gich_read_lr(i);
@@ -895,15 +913,12 @@ static uint32_t lr_sync(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 			else
 				q->pending = 1;
 		}
-		was_active = q->active;
-		q->active = (lr & GICH_LR_ACTIVE) != 0;
-		if (q->active && intid < NR_SGIS)
-			q->active_src = (uint8_t)src;
 		if (intid >= NR_PRIV) {
-			if (q->active)
-				q->active_cpu = (uint8_t)vcpu_index(v);
-			else if (was_active)
-				spi_released(g, v, intid);
+			spi_set_active(g, v, intid, lr & GICH_LR_ACTIVE, vcpu_index(v));
+		} else {
+			q->active = (lr & GICH_LR_ACTIVE) != 0;
+			if (q->active && intid < NR_SGIS)
+				q->active_src = (uint8_t)src;
 		}
 	}
 	c->lr_used = 0;
@@ -1173,11 +1188,10 @@ HOT int lr_reclaim(struct vgic *g, struct vcpu *v, struct vgic_cpu *c)
 
 		if (!ends_by_itself(old, old_id))
 			return 0;
-		if (old->active && old_id >= NR_PRIV) {
+		if (old_id >= NR_PRIV)
+			spi_set_active(g, v, old_id, 0, 0);
+		else
 			old->active = 0;
-			spi_released(g, v, old_id);
-		}
-		old->active = 0;
 		unmark_if_idle(g, v, old_id);
 		c->lr_used &= ~(1u << i);
 	}
@@ -1194,17 +1208,16 @@ HOT int lr_add(struct vgic *g, struct vcpu *v, struct vgic_cpu *c, uint32_t inti
 	struct virq *q;
 	int more = 0;
 
-	for (uint32_t used = c->lr_used; used; used &= used - 1)
-		if ((c->lr_irq[__builtin_ctz(used)] & 0x3ff) == intid)
-			return 0;
-	if (!free)
+	if (lr_holds(c, c->lr_used, intid) || !free)
 		return 0;
 	q = virq_get(g, v, intid);
 	if (intid >= NR_PRIV && q->edge && !q->hw && !q->active) {
 		/* lr_write's result for a pending edge SPI (a doorbell), directly. */
+		uint32_t bit = lr_put_plain(c, c->lr_used, intid, lr_base(q, intid) | GICH_LR_PENDING);
+
 		q->pending = 0;
-		lr_put(c, (uint32_t)__builtin_ctz(free), intid, lr_base(q, intid) | GICH_LR_PENDING);
-		c->lr_plain |= free & -free;	/* its end is the LR's alone */
+		c->lr_used |= bit;
+		c->lr_plain |= bit;	/* its end is the LR's alone */
 		g->spi_live[(intid - NR_PRIV) / 32] &= ~(1u << ((intid - NR_PRIV) % 32));
 		return 1;
 	}
@@ -1465,16 +1478,15 @@ static void bits_write(struct vgic *g, struct vcpu *v, uint32_t first,
 		case ACTIVE:
 			if (q->hw)
 				break;
-			if (intid >= NR_PRIV && set && !q->active) {
+			if (intid >= NR_PRIV) {
+				/* Made active here: on the vCPU it targets, else on the writer. */
 				const struct vcpu *t = spi_target(g, q);
 
-				q->active_cpu = (uint8_t)vcpu_index(t ? t : v);
+				spi_set_active(g, v, intid, set, q->active ? q->active_cpu :
+					       vcpu_index(t ? t : v));
+			} else {
+				q->active = (uint8_t)set;
 			}
-			if (intid >= NR_PRIV && !set && q->active) {
-				q->active = 0;
-				spi_released(g, v, intid);
-			}
-			q->active = (uint8_t)set;
 			break;
 		case GROUP:
 			q->group = (uint8_t)set;

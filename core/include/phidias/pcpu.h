@@ -24,7 +24,7 @@ struct pcpu {
 	uint32_t id;
 	const struct phidias_pcpu_config *cfg;
 	uint32_t rr_index;	/* position of current in cfg->vcpus */
-	struct vcpu **run;	/* cfg->vcpus as pointers (sched_init_cpu) */
+	struct vcpu *const *run;	/* cfg->vcpus as pointers (sched_init_cpu) */
 	uint32_t need_resched;
 	/* Its guest's WFI/WFE wait natively, untrapped (sched.c: wait_policy). */
 	uint32_t wait_native;
